@@ -1,0 +1,119 @@
+"""Front matter: found exactly where MkDocs finds it, loaded with line numbers, validated by the model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .model import FrontMatter, MetaProblem
+
+# The same block MkDocs' own `utils/meta.py` recognises, so both always read the same front matter.
+FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_LOOKS_LIKE_FRONT_MATTER = re.compile(r"^\s*-{3,}[ \t]*\n")
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML that leaves dates as text, so `2024-13-45` is a finding of ours, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class MetaResult:
+    """What the front matter yielded: the model (when valid), problems, key lines, body start."""
+
+    meta: FrontMatter | None = None
+    problems: list[MetaProblem] = field(default_factory=list)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+    body_start: int = 0  # character offset of the body in the text
+    lines: int = 0  # how many lines the front matter block spans
+
+
+def read_front_matter(text: str) -> MetaResult:
+    """Find, load and validate the front matter at the top of `text` (already BOM-free)."""
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        result = MetaResult()
+        if _LOOKS_LIKE_FRONT_MATTER.match(text):
+            message = (
+                "the front matter is not recognised by MkDocs: it must start on the first line with "
+                "exactly `---` and end with a line `---`"
+            )
+        else:
+            message = "the page has no front matter"
+        result.problems.append(MetaProblem(line=1, kind="yaml", message=message))
+        return result
+
+    result = MetaResult(body_start=match.end(), lines=match.group(0).count("\n"))
+    data = _load_yaml(match.group(1), result)
+    if data is None:
+        return result
+    result.raw = data
+    try:
+        result.meta = FrontMatter.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            key = str(error["loc"][0]) if error["loc"] else None
+            line = result.key_lines.get(key, 1) if key else 1
+            kind = error["type"]
+            if kind == "missing":
+                result.problems.append(
+                    MetaProblem(line=1, kind="missing", key=key, message=f"required key `{key}` is missing")
+                )
+            else:
+                value = data.get(key) if key else None
+                result.problems.append(
+                    MetaProblem(
+                        line=line,
+                        kind="sev4" if kind == "sev4" else "invalid",
+                        key=key,
+                        message=_describe(key, value, error["msg"]),
+                    )
+                )
+    return result
+
+
+def _load_yaml(source: str, result: MetaResult) -> dict[str, Any] | None:
+    loader = _Loader(source)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1  # +1 for the `---` line, +1 to count from one
+        problem = (exc.problem or str(exc)).strip()
+        result.problems.append(MetaProblem(line=line, kind="yaml", message=f"front matter is not valid YAML: {problem}"))
+        return None
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        result.problems.append(MetaProblem(line=1, kind="yaml", message=f"front matter is not valid YAML: {exc}"))
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        result.problems.append(
+            MetaProblem(line=2, kind="yaml", message="front matter must be a mapping of `key: value` lines")
+        )
+        return None
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            result.key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    return {str(key): value for key, value in data.items()}
+
+
+def _describe(key: str | None, value: object, reason: str) -> str:
+    shown = repr(value) if not isinstance(value, str) else f"'{value}'"
+    reason = reason.removeprefix("Value error, ")
+    if key in ("incident_date", "date") and isinstance(value, str | int | float):
+        return f"`{key}` {shown} is not a valid date ({reason})"
+    return f"`{key}` {shown} is invalid: {reason}"

@@ -1,0 +1,235 @@
+"""The post-mortem as data: front matter, body elements with their source lines, findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
+
+
+class Level(str, enum.Enum):
+    """How serious a finding is: errors fail every build, warnings fail strict builds."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Severity(str, enum.Enum):
+    SEV1 = "Sev-1"
+    SEV2 = "Sev-2"
+    SEV3 = "Sev-3"
+
+
+class Status(str, enum.Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ActionState(str, enum.Enum):
+    """What an action item's free-text status cell means."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    WONT_DO = "wont_do"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ActionState.OPEN, ActionState.IN_PROGRESS)
+
+
+_SEVERITY_RE = re.compile(r"^\s*sev(?:erity)?[\s_-]*([1-4])\s*$", re.IGNORECASE)
+
+Slug = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"),
+]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def normalise_severity(value: object) -> str:
+    """Map `SEV-1`, `sev1`, `Sev 1`, `severity-1` to `Sev-1`; reject Sev-4 and anything else."""
+    match = _SEVERITY_RE.match(str(value))
+    if not match:
+        raise PydanticCustomError(
+            "severity", "'{value}' is not a severity; use Sev-1, Sev-2 or Sev-3", {"value": value}
+        )
+    if match.group(1) == "4":
+        raise PydanticCustomError("sev4", "Sev-4 needs no post-mortem", {})
+    return f"Sev-{match.group(1)}"
+
+
+class FrontMatter(BaseModel):
+    """The metadata block at the top of a post-mortem page."""
+
+    model_config = ConfigDict(extra="allow", use_enum_values=False)
+
+    agent: Slug = Field(description="The Agent ID, a lowercase slug such as `finance-invoice-recon`.")
+    severity: Severity = Field(description="Sev-1, Sev-2 or Sev-3 (case and spacing variants accepted).")
+    incident_date: dt.date = Field(description="The day the incident started (YYYY-MM-DD).")
+    date: dt.date = Field(description="The day the post-mortem was written up (YYYY-MM-DD).")
+    author: NonEmpty = Field(description="The CoE Lead or delegate who wrote it up.")
+    status: Status = Field(description="draft, open or closed.")
+    title: NonEmpty | None = Field(default=None, description="Defaults to the page's H1.")
+    tags: list[NonEmpty] = Field(default_factory=list, description="Tags, as for Material's tags plugin.")
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, value: object) -> str:
+        return normalise_severity(value)
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @classmethod
+    def known_keys(cls) -> tuple[str, ...]:
+        return tuple(cls.model_fields)
+
+
+class Located(BaseModel):
+    """Anything read from the page, with the 1-based line it starts on."""
+
+    line: int
+
+
+class MetaProblem(Located):
+    """A front-matter problem found while reading (YAML syntax, a missing or invalid key)."""
+
+    kind: Literal["unreadable", "yaml", "missing", "invalid", "sev4"]
+    key: str | None = None
+    message: str
+
+
+class HeaderLine(Located):
+    """A bold header line left in the body, such as `**Severity:** Sev-2`."""
+
+    key: Literal["author", "date", "severity", "status"]
+    value: str
+
+
+class Section(Located):
+    """One of the template's ten sections, found by its heading."""
+
+    key: str
+    heading: str
+    empty: bool
+
+
+class TextItem(Located):
+    """A list item or paragraph of plain text (formatting removed)."""
+
+    text: str
+
+
+class TimelineEvent(Located):
+    time: str
+    event: str
+    at: dt.datetime | None = None
+    has_time: bool = False
+
+
+class ImpactRow(Located):
+    dimension: str
+    impact: str
+
+
+class WhyPair(Located):
+    question: str
+    answer: str
+    answer_line: int | None = None
+
+
+class ActionItem(Located):
+    number: str
+    action: str
+    severity: str = ""
+    owner: str
+    due: str
+    due_date: dt.date | None = None
+    status: str
+    state: ActionState | None = None
+    completed: dt.date | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class RegulatoryLine(Located):
+    kind: Literal["eu_ai_act", "sector", "internal_audit"]
+    label: str
+    value: str
+    applicable: bool | None = None
+
+
+class SignOff(Located):
+    role: str
+    role_key: Literal["author", "department", "security", "sponsor"] | None
+    name: str
+    date: str
+    signed: dt.date | None = None
+
+
+class Placeholder(Located):
+    text: str
+
+
+class PostMortem(BaseModel):
+    """Everything the parser read from one page; rules and the library read only this."""
+
+    path: str
+    meta: FrontMatter | None = None
+    meta_problems: list[MetaProblem] = Field(default_factory=list)
+    meta_lines: dict[str, int] = Field(default_factory=dict)
+    front_matter_line: int = 1
+    title: str | None = None
+    title_line: int = 1
+    headers: list[HeaderLine] = Field(default_factory=list)
+    sections: dict[str, Section] = Field(default_factory=dict)
+    summary: TextItem | None = None
+    timeline: list[TimelineEvent] | None = None
+    impact: list[ImpactRow] | None = None
+    went_well: list[TextItem] = Field(default_factory=list)
+    went_wrong: list[TextItem] = Field(default_factory=list)
+    whys: list[WhyPair] = Field(default_factory=list)
+    systemic_cause: TextItem | None = None
+    actions: list[ActionItem] | None = None
+    communications: list[TextItem] = Field(default_factory=list)
+    regulatory: list[RegulatoryLine] = Field(default_factory=list)
+    signoff: list[SignOff] | None = None
+    placeholders: list[Placeholder] = Field(default_factory=list)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.meta is not None and self.meta.status is Status.DRAFT
+
+    def section_line(self, key: str) -> int:
+        """The line of a section's heading, or of the title when the section is missing."""
+        section = self.sections.get(key)
+        return section.line if section else self.title_line
+
+
+class Finding(BaseModel):
+    """One rule broken at one place: `path:line: RULE level: message — fix`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    line: int
+    rule: str
+    slug: str
+    level: Level
+    message: str
+    fix: str
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}: {self.rule} {self.level.value}: {self.message} — {self.fix}"

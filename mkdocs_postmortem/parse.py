@@ -1,0 +1,455 @@
+"""Page text → `PostMortem`: the template's ten sections, their tables and lists, each with its line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from . import markdown as md
+from .metadata import read_front_matter
+from .model import (
+    ActionItem,
+    ActionState,
+    HeaderLine,
+    ImpactRow,
+    Placeholder,
+    PostMortem,
+    RegulatoryLine,
+    Section,
+    SignOff,
+    TextItem,
+    TimelineEvent,
+    WhyPair,
+)
+
+# Section keys and the heading words that name them (compared after `normalise_heading`).
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "summary": ("incident summary", "summary"),
+    "timeline": ("timeline",),
+    "impact": ("impact",),
+    "went_well": ("what went well",),
+    "went_wrong": ("what went wrong",),
+    "root_cause": ("root cause", "root cause analysis", "5 whys", "five whys"),
+    "actions": ("action items", "actions"),
+    "communications": ("communications", "communication"),
+    "regulatory": ("regulatory considerations", "regulatory"),
+    "signoff": ("sign-off", "sign off", "signoff", "sign-offs"),
+}
+SECTION_TITLES: dict[str, str] = {
+    "summary": "1. Incident summary",
+    "timeline": "2. Timeline",
+    "impact": "3. Impact",
+    "went_well": "4. What went well",
+    "went_wrong": "5. What went wrong",
+    "root_cause": "6. Root cause (5 whys)",
+    "actions": "7. Action items",
+    "communications": "8. Communications",
+    "regulatory": "9. Regulatory considerations",
+    "signoff": "10. Sign-off",
+}
+_HEADING_NAMES = {name: key for key, names in SECTIONS.items() for name in names}
+
+_HEADING_NUMBER = re.compile(r"^\s*(?:section\s+)?\d+\s*[.):-]?\s*", re.IGNORECASE)
+_PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
+_HEADER_LINE = re.compile(
+    r"\b(Author|Date|Severity|Status)\s*:\s*(.*?)(?=\s+\b(?:Author|Date|Severity|Status)\s*:|$)",
+    re.MULTILINE,
+)
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_TIME_CELL = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2}))?(?:\s*(?:UTC|Z))?$")
+_Q_MARK = re.compile(r"(?m)^\s*Q\s*:\s*")
+_A_MARK = re.compile(r"(?m)(?:^|(?<=[?.!])\s+)\s*A\s*:\s*")
+_SYSTEMIC = re.compile(r"(?im)^\s*underlying systemic cause\s*[:.—-]?\s*(.*)$")
+
+_BRACKETED = re.compile(r"\[([^\[\]\n]{1,160})\]")
+_PLACEHOLDER_EXACT = {
+    "agent id", "severity", "yyyy-mm-dd", "coe lead or delegate", "sev-1 / sev-2", "none / describe",
+    "...", "…", "root systemic cause", "one sentence", "who was informed when",
+    "whether external communication was required", "notified / not applicable",
+}
+_PLACEHOLDER_PREFIXES = (
+    "date of write-up", "open / closed", "3–5 sentences", "3-5 sentences", "specific impact metric",
+    "item ", "why did", "because ", "applicable?", "hipaa breach?",
+)
+_TEMPLATE_GUIDANCE = (
+    "(Blameless — celebrate the parts of the response that worked.)",
+    "Include events from before the incident if relevant",
+    "Each action item must have:",
+)
+
+_SECTOR_NAMES = re.compile(
+    r"\b(SOX|Sarbanes[- ]Oxley|HIPAA|GDPR|PCI(?:[- ]DSS)?|GLBA|FINRA|SEC|NIS ?2|DORA|CCPA|FERPA|FCA|PRA|"
+    r"MiFID|Basel|FDA|NYDFS|SOC ?2|ISO ?27001|HITECH|COPPA|AML|KYC)\b"
+)
+_LABEL_SEPARATOR = re.compile(r":|\s[—–-]\s")
+
+_STATUS_PATTERNS: tuple[tuple[ActionState, re.Pattern[str]], ...] = (
+    (ActionState.WONT_DO, re.compile(
+        r"^(?:❌|🚫|won['’]?t(?: do|fix)|will not|not doing|cancel+ed|dropped|rejected|declined|"
+        r"obsolete|wontfix|n/?a\b)", re.IGNORECASE)),
+    (ActionState.DONE, re.compile(
+        r"^(?:✅|✔|☑|done|closed|complete[d]?|shipped|fixed|resolved|merged|finished|deployed)",
+        re.IGNORECASE)),
+    (ActionState.IN_PROGRESS, re.compile(
+        r"^(?:🔄|⏳|🚧|in[ -]?progress|wip\b|ongoing|started|underway|under way|in review|doing)",
+        re.IGNORECASE)),
+    (ActionState.OPEN, re.compile(
+        r"^(?:⬜|🔲|☐|🔴|open|to ?do|not started|planned|pending|blocked|new|backlog|scheduled)",
+        re.IGNORECASE)),
+)
+
+
+def normalise_heading(text: str) -> str:
+    """`## 6. Root Cause (5 whys):` → `root cause`."""
+    text = _HEADING_NUMBER.sub("", text)
+    text = _PARENTHETICAL.sub("", text)
+    return " ".join(text.strip().rstrip(".:;!?").split()).casefold()
+
+
+def section_key(heading: str) -> str | None:
+    """The section a heading names, if it names one of the template's ten."""
+    return _HEADING_NAMES.get(normalise_heading(heading))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The date at the start of `text` (`YYYY-MM-DD`), or None."""
+    match = _DATE.match(text.strip())
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def classify_status(cell: str) -> tuple[ActionState | None, dt.date | None]:
+    """An action item's free-text status → its state and, when done, the completion date given."""
+    text = cell.strip().lstrip("*_ ").strip()
+    for state, pattern in _STATUS_PATTERNS:
+        if pattern.match(text):
+            completed = None
+            if state is ActionState.DONE and (match := _DATE.search(text)):
+                completed = parse_date(match.group(0))
+            return state, completed
+    return None, None
+
+
+def parse_postmortem(path: str, text: str) -> PostMortem:
+    """Read one post-mortem page. Never raises on bad input: problems become data for the rules."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    front = read_front_matter(text)
+    # Blank out the front matter instead of cutting it, so body lines are file lines.
+    body = "\n" * front.lines + text[front.body_start :]
+    blocks = md.parse_blocks(body)
+
+    pm = PostMortem(
+        path=path,
+        meta=front.meta,
+        meta_problems=front.problems,
+        meta_lines=front.key_lines,
+    )
+    grouped = _group_sections(blocks, pm)
+    pm.placeholders = list(_placeholders(blocks))
+    if front.meta and front.meta.title:
+        pm.title = front.meta.title
+        pm.title_line = front.key_lines.get("title", 1)
+
+    for key, section_blocks in grouped.items():
+        reader = _READERS.get(key)
+        if reader:
+            reader(pm, section_blocks)
+    return pm
+
+
+def _group_sections(blocks: list[md.Block], pm: PostMortem) -> dict[str, list[md.Block]]:
+    grouped: dict[str, list[md.Block]] = {}
+    current: list[md.Block] | None = None
+    current_level = 0
+    preamble: list[md.Block] = []
+    for block in blocks:
+        if isinstance(block, md.Heading):
+            key = section_key(block.text) if block.level >= 2 else None
+            if block.level == 1 and pm.title is None:
+                pm.title, pm.title_line = block.text, block.line
+            if key and key not in grouped:
+                current, current_level = [], block.level
+                grouped[key] = current
+                pm.sections[key] = Section(line=block.line, key=key, heading=block.text, empty=True)
+                continue
+            if current is not None and block.level <= current_level:
+                current = None
+        if current is not None:
+            current.append(block)
+        elif not grouped:
+            preamble.append(block)
+    for key, section_blocks in grouped.items():
+        pm.sections[key].empty = not any(_has_content(block) for block in section_blocks)
+    pm.headers = [
+        HeaderLine(line=block.line + block.text[: m.start()].count("\n"), key=m[1].lower(), value=m[2].strip())
+        for block in preamble
+        if isinstance(block, md.Paragraph)
+        for m in _HEADER_LINE.finditer(block.text)
+    ]
+    return grouped
+
+
+def _has_content(block: md.Block) -> bool:
+    if isinstance(block, md.Paragraph | md.Heading):
+        return bool(block.text)
+    if isinstance(block, md.ListBlock):
+        return any(item.text for item in block.items)
+    if isinstance(block, md.Table):
+        return any(cell.text for row in block.rows for cell in row)
+    return False
+
+
+def _texts(blocks: list[md.Block]) -> Iterator[TextItem]:
+    """Every paragraph and list item of a section, in order, as plain text."""
+    for block in blocks:
+        if isinstance(block, md.Paragraph) and block.text:
+            yield TextItem(line=block.line, text=block.text)
+        elif isinstance(block, md.ListBlock):
+            for item in block.items:
+                if item.text:
+                    yield TextItem(line=item.line, text=item.text)
+
+
+def _first_table(blocks: list[md.Block], *required: str) -> md.Table | None:
+    for block in blocks:
+        if isinstance(block, md.Table):
+            header = " ".join(block.header).casefold()
+            if all(word in header for word in required):
+                return block
+    return None
+
+
+def _filled_rows(table: md.Table) -> list[list[md.Cell]]:
+    return [row for row in table.rows if any(cell.text for cell in row)]
+
+
+def _cell(row: list[md.Cell], index: int | None) -> str:
+    return row[index].text if index is not None and index < len(row) else ""
+
+
+def _read_summary(pm: PostMortem, blocks: list[md.Block]) -> None:
+    texts = list(_texts(blocks))
+    if texts:
+        pm.summary = TextItem(line=texts[0].line, text=" ".join(t.text for t in texts))
+
+
+def _read_timeline(pm: PostMortem, blocks: list[md.Block]) -> None:
+    table = _first_table(blocks)
+    if table is None:
+        return
+    pm.timeline = []
+    for row in _filled_rows(table):
+        time, event = _cell(row, 0), _cell(row, 1)
+        at, has_time = None, False
+        if match := _TIME_CELL.match(time):
+            day = parse_date(match[1])
+            if day is not None and match[2] is not None:
+                hour, minute = int(match[2]), int(match[3])
+                if hour < 24 and minute < 60:
+                    at, has_time = dt.datetime.combine(day, dt.time(hour, minute)), True
+            elif day is not None:
+                at = dt.datetime.combine(day, dt.time())
+        pm.timeline.append(TimelineEvent(line=row[0].line, time=time, event=event, at=at, has_time=has_time))
+
+
+def _read_impact(pm: PostMortem, blocks: list[md.Block]) -> None:
+    table = _first_table(blocks)
+    if table is not None:
+        pm.impact = [
+            ImpactRow(line=row[0].line, dimension=_cell(row, 0), impact=_cell(row, 1)) for row in _filled_rows(table)
+        ]
+
+
+def _read_went_well(pm: PostMortem, blocks: list[md.Block]) -> None:
+    pm.went_well = list(_texts(blocks))
+
+
+def _read_went_wrong(pm: PostMortem, blocks: list[md.Block]) -> None:
+    pm.went_wrong = list(_texts(blocks))
+
+
+def _read_communications(pm: PostMortem, blocks: list[md.Block]) -> None:
+    pm.communications = list(_texts(blocks))
+
+
+def _read_root_cause(pm: PostMortem, blocks: list[md.Block]) -> None:
+    pending: WhyPair | None = None
+    for chunk in _texts(blocks):
+        text = chunk.text
+        if systemic := _SYSTEMIC.search(text):
+            line = chunk.line + text[: systemic.start()].count("\n")
+            pm.systemic_cause = TextItem(line=line, text=systemic[1].strip())
+            text = text[: systemic.start()]
+        marks = sorted(
+            [(m.start(), m.end(), "Q") for m in _Q_MARK.finditer(text)]
+            + [(m.start(), m.end(), "A") for m in _A_MARK.finditer(text)]
+        )
+        for index, (start, end, kind) in enumerate(marks):
+            stop = marks[index + 1][0] if index + 1 < len(marks) else len(text)
+            content = " ".join(text[end:stop].split())
+            line = chunk.line + text[:end].count("\n")
+            if kind == "Q":
+                pending = WhyPair(line=line, question=content, answer="")
+                pm.whys.append(pending)
+            elif pending is not None and not pending.answer:
+                pending.answer, pending.answer_line = content, line
+
+
+def _read_actions(pm: PostMortem, blocks: list[md.Block]) -> None:
+    table = _first_table(blocks, "action")
+    if table is None:
+        return
+    columns: dict[str, int] = {}
+    extra: dict[int, str] = {}
+    for index, name in enumerate(table.header):
+        key = _action_column(name)
+        if key and key not in columns:
+            columns[key] = index
+        elif name:
+            extra[index] = name
+    pm.actions = []
+    for position, row in enumerate(_filled_rows(table), start=1):
+        status = _cell(row, columns.get("status"))
+        due = _cell(row, columns.get("due"))
+        state, completed = classify_status(status) if status else (None, None)
+        pm.actions.append(
+            ActionItem(
+                line=row[0].line,
+                number=_cell(row, columns.get("number")) or str(position),
+                action=_cell(row, columns.get("action")),
+                severity=_cell(row, columns.get("severity")),
+                owner=_cell(row, columns.get("owner")),
+                due=due,
+                due_date=parse_date(due) if _DATE.fullmatch(due.strip()) else None,
+                status=status,
+                state=state,
+                completed=completed,
+                extra={name: _cell(row, index) for index, name in extra.items()},
+            )
+        )
+
+
+def _action_column(name: str) -> str | None:
+    name = name.strip().casefold().rstrip(".")
+    if name in ("#", "no", "id", "number", "nr"):
+        return "number"
+    for key in ("action", "owner", "due", "status", "severity"):
+        if name.startswith(key):
+            return key
+    if name in ("type", "category", "kind"):
+        return "severity"
+    return None
+
+
+def _read_regulatory(pm: PostMortem, blocks: list[md.Block]) -> None:
+    for chunk in _texts(blocks):
+        text = " ".join(chunk.text.split())
+        label, value = _split_label(text)
+        folded = label.casefold()
+        if "eu ai act" in folded or "article 73" in folded:
+            kind = "eu_ai_act"
+        elif "internal audit" in folded:
+            kind = "internal_audit"
+        elif "sector" in folded or _SECTOR_NAMES.search(label):
+            kind = "sector"
+        else:
+            continue
+        pm.regulatory.append(
+            RegulatoryLine(line=chunk.line, kind=kind, label=label, value=value, applicable=_applicable(value))
+        )
+
+
+def _split_label(text: str) -> tuple[str, str]:
+    """`SOX — Not material.` / `Sector regulations: N/A — …` → (label, value); paren-aware."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and (match := _LABEL_SEPARATOR.match(text, index)):
+            return text[:index].strip(), text[match.end() :].strip()
+    return text.strip(), ""
+
+
+def _applicable(value: str) -> bool | None:
+    folded = value.casefold()
+    if folded.startswith(("applicable", "yes", "reportable", "reported")):
+        return True
+    if folded.startswith(("n/a", "na ", "na.", "not ", "no ", "no.", "no,", "none")) or folded == "no":
+        return False
+    return None
+
+
+def _read_signoff(pm: PostMortem, blocks: list[md.Block]) -> None:
+    table = _first_table(blocks)
+    if table is None:
+        return
+    pm.signoff = [
+        SignOff(
+            line=row[0].line,
+            role=_cell(row, 0),
+            role_key=_role_key(_cell(row, 0)),
+            name=_cell(row, 1),
+            date=_cell(row, 2),
+            signed=parse_date(_cell(row, 2)),
+        )
+        for row in _filled_rows(table)
+    ]
+
+
+def _role_key(role: str) -> str | None:
+    folded = role.casefold()
+    if "sponsor" in folded or "executive" in folded:
+        return "sponsor"
+    if "security" in folded:
+        return "security"
+    if "department" in folded:
+        return "department"
+    if "author" in folded:
+        return "author"
+    return None
+
+
+_READERS = {
+    "summary": _read_summary,
+    "timeline": _read_timeline,
+    "impact": _read_impact,
+    "went_well": _read_went_well,
+    "went_wrong": _read_went_wrong,
+    "root_cause": _read_root_cause,
+    "actions": _read_actions,
+    "communications": _read_communications,
+    "regulatory": _read_regulatory,
+    "signoff": _read_signoff,
+}
+
+
+def _placeholders(blocks: list[md.Block]) -> Iterator[Placeholder]:
+    """Text left in from the blank template: `[Item 1]`, `[Why did X happen?]`, its guidance lines."""
+    for text, line in _all_text(blocks):
+        for match in _BRACKETED.finditer(text):
+            inner = match[1].strip().casefold()
+            if inner in _PLACEHOLDER_EXACT or inner.startswith(_PLACEHOLDER_PREFIXES):
+                yield Placeholder(line=line + text[: match.start()].count("\n"), text=match[0])
+        for guidance in _TEMPLATE_GUIDANCE:
+            if (index := text.find(guidance)) >= 0:
+                yield Placeholder(line=line + text[:index].count("\n"), text=guidance)
+
+
+def _all_text(blocks: list[md.Block]) -> Iterator[tuple[str, int]]:
+    for block in blocks:
+        if isinstance(block, md.Heading | md.Paragraph):
+            yield block.text, block.line
+        elif isinstance(block, md.ListBlock):
+            for item in block.items:
+                yield item.text, item.line
+        elif isinstance(block, md.Table):
+            for row in block.rows:
+                for cell in row:
+                    yield cell.text, cell.line

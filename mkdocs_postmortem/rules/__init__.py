@@ -1,0 +1,101 @@
+"""The rule registry: each rule is a small function with an id, a slug, a default level and a docstring.
+
+A rule reads a parsed `PostMortem` and yields `Violation`s (line, what is wrong, how to fix it); the
+registry turns them into `Finding`s at the level the configuration gives the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..model import Finding, Level, PostMortem
+
+
+@dataclass(frozen=True)
+class Violation:
+    line: int
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rules may know besides the page: the date and the holiday calendar."""
+
+    today: dt.date
+    holidays: str | None = None
+
+
+Check = Callable[[PostMortem, Context], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    slug: str
+    level: Level
+    check: Check
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation: its docstring."""
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of the docstring, for the rule table."""
+        return self.doc.split("\n\n", 1)[0].replace("\n", " ")
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, slug: str, level: Level) -> Callable[[Check], Check]:
+    """Register a check as a rule."""
+
+    def register(check: Check) -> Check:
+        if rule_id in RULES:
+            raise ValueError(f"duplicate rule id {rule_id}")
+        RULES[rule_id] = Rule(rule_id, slug, level, check)
+        return check
+
+    return register
+
+
+def find_rule(name: str) -> Rule | None:
+    """A rule by id (`PM403`, any case) or slug (`single-owner`)."""
+    upper = name.strip().upper()
+    if upper in RULES:
+        return RULES[upper]
+    return next((r for r in RULES.values() if r.slug == name.strip().lower()), None)
+
+
+def run_rules(pm: PostMortem, context: Context, levels: dict[str, Level | None] | None = None) -> list[Finding]:
+    """Every finding of every enabled rule on one post-mortem, in line order (errors first on a line)."""
+    levels = levels or {}
+    findings: list[Finding] = []
+    for r in RULES.values():
+        level = levels.get(r.id, r.level)
+        if level is None:
+            continue
+        for violation in r.check(pm, context):
+            findings.append(
+                Finding(
+                    path=pm.path,
+                    line=violation.line,
+                    rule=r.id,
+                    slug=r.slug,
+                    level=level,
+                    message=violation.message,
+                    fix=violation.fix,
+                )
+            )
+    findings.sort(key=lambda f: (f.line, f.level.rank, f.rule))
+    return findings
+
+
+# Importing the rule modules registers their rules, in id order.
+from . import frontmatter, structure, narrative, actions, regulatory, signoff, process  # noqa: E402,F401

@@ -1,0 +1,116 @@
+"""PM1xx — the front matter: the metadata every index page is built from."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from ..model import FrontMatter, Level, PostMortem, normalise_severity
+from ..parse import parse_date
+from . import Context, Violation, rule
+
+_EXAMPLE = "agent: finance-invoice-recon, severity: Sev-2, incident_date: 2026-08-14, date: 2026-08-19, author: …, status: open"
+
+
+@rule("PM101", "front-matter-yaml", Level.ERROR)
+def front_matter_yaml(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """The page starts with a YAML front matter block that MkDocs can read.
+
+    MkDocs silently drops front matter that is not valid YAML, so a typo there would otherwise lose
+    the page's metadata without a word.
+    """
+    for problem in pm.meta_problems:
+        if problem.kind == "yaml":
+            yield Violation(
+                problem.line,
+                problem.message,
+                f"start the page with a `---` line, `key: value` lines ({_EXAMPLE}) and a closing `---`",
+            )
+
+
+@rule("PM102", "front-matter-required", Level.ERROR)
+def front_matter_required(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """The front matter has every required key: agent, severity, incident_date, date, author, status."""
+    for problem in pm.meta_problems:
+        if problem.kind == "missing":
+            yield Violation(problem.line, problem.message, f"add `{problem.key}:` to the front matter")
+
+
+@rule("PM103", "front-matter-value", Level.ERROR)
+def front_matter_value(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """Each front-matter value has the right type: a slug, a severity, real dates, a known status."""
+    hints = {
+        "agent": "use the Agent ID as a lowercase slug, e.g. `finance-invoice-recon`",
+        "severity": "use Sev-1, Sev-2 or Sev-3",
+        "incident_date": "write the date as YYYY-MM-DD",
+        "date": "write the date as YYYY-MM-DD",
+        "status": "use draft, open or closed",
+        "tags": "give tags as a list of words, e.g. `tags: [netsuite, parser]`",
+    }
+    for problem in pm.meta_problems:
+        if problem.kind == "invalid":
+            yield Violation(problem.line, problem.message, hints.get(problem.key or "", "correct the value"))
+
+
+@rule("PM104", "severity-needs-no-postmortem", Level.ERROR)
+def severity_four(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """Sev-4 incidents (minor cosmetic) get no post-mortem: they are noted in the agent's issue tracker."""
+    for problem in pm.meta_problems:
+        if problem.kind == "sev4":
+            yield Violation(
+                problem.line,
+                "Sev-4 needs no post-mortem",
+                "note the incident in the agent's issue tracker instead, or correct the severity",
+            )
+
+
+@rule("PM105", "front-matter-unknown-key", Level.WARNING)
+def unknown_key(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """Every front-matter key is one this tool knows, so a typo such as `incident_dat` is caught."""
+    known = FrontMatter.known_keys()
+    for key, line in pm.meta_lines.items():
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        fix = f"did you mean `{close[0]}`?" if close else f"remove it; known keys are {', '.join(known)}"
+        yield Violation(line, f"unknown front-matter key `{key}`", fix)
+
+
+@rule("PM106", "header-matches-front-matter", Level.ERROR)
+def header_matches(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """Bold header lines kept from the template (`**Severity:** …`) agree with the front matter."""
+    meta = pm.meta
+    if meta is None:
+        return
+    for header in pm.headers:
+        value = header.value
+        if not value or value.startswith("["):
+            continue  # an unfilled placeholder: PM202 reports it
+        expected: str
+        if header.key == "author":
+            agrees = _person(value) == _person(meta.author)
+            expected = meta.author
+        elif header.key == "date":
+            agrees = parse_date(value) == meta.date
+            expected = meta.date.isoformat()
+        elif header.key == "severity":
+            expected = meta.severity.value
+            try:
+                agrees = normalise_severity(value.split()[0]) == expected
+            except (ValueError, IndexError):
+                agrees = False
+        else:
+            first = value.split()[0].strip(".,—-").casefold() if value.split() else ""
+            agrees = first == meta.status.value
+            expected = meta.status.value
+        if not agrees:
+            yield Violation(
+                header.line,
+                f"the body says {header.key.capitalize()}: '{value}' but the front matter says '{expected}'",
+                "make them agree, or delete the bold header line: the front matter is the source of truth",
+            )
+
+
+def _person(text: str) -> str:
+    return " ".join(text.split("(")[0].split()).casefold()
+

@@ -1,0 +1,52 @@
+"""PM6xx — sign-off: the author and three reviewers, by name and date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import Level, PostMortem
+from . import Context, Violation, rule
+
+ROLES = {
+    "author": "Author",
+    "department": "Reviewer (Department)",
+    "security": "Reviewer (Security)",
+    "sponsor": "Executive sponsor (informed)",
+}
+
+
+@rule("PM601", "sign-off", Level.ERROR)
+def sign_off(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """The sign-off table names the Author, Reviewer (Department), Reviewer (Security) and Executive sponsor
+    (informed), each with a name and a date. Drafts are exempt until they are published."""
+    if "signoff" not in pm.sections or pm.is_draft:
+        return
+    rows = pm.signoff or []
+    for key, role in ROLES.items():
+        row = next((r for r in rows if r.role_key == key), None)
+        if row is None:
+            yield Violation(pm.section_line("signoff"), f"the sign-off has no '{role}' row", f"add `| {role} | <name> | <YYYY-MM-DD> |`")
+            continue
+        problems = []
+        if not row.name:
+            problems.append("no name")
+        if not row.date:
+            problems.append("no date")
+        elif row.signed is None:
+            problems.append(f"'{row.date}' is not a date")
+        if problems:
+            yield Violation(row.line, f"sign-off '{row.role}' has {' and '.join(problems)}", "write who signed off and when (YYYY-MM-DD)")
+
+
+@rule("PM602", "sign-off-before-write-up", Level.WARNING)
+def sign_off_before_write_up(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """No one signs off before the post-mortem was written up (the front matter's `date`)."""
+    if pm.meta is None:
+        return
+    for row in pm.signoff or []:
+        if row.signed and row.signed < pm.meta.date:
+            yield Violation(
+                row.line,
+                f"'{row.role}' signed off on {row.signed.isoformat()}, before the write-up date {pm.meta.date.isoformat()}",
+                "correct the sign-off date or the front matter's `date`",
+            )

@@ -1,0 +1,80 @@
+"""PM2xx — the page's shape: the ten sections, no template text left in, a short summary."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ..model import Level, PostMortem
+from ..parse import SECTION_TITLES
+from . import Context, Violation, rule
+
+_SENTENCE_END = re.compile(r"(\S*?)[.!?]+[\"'’”)\]]*\s+(?=[\"'“(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    "vs v e.g eg i.e ie etc approx ca cf incl excl mr mrs ms dr prof no nos fig inc ltd co corp jr sr st "
+    "est min max avg".split()
+)
+
+
+def count_sentences(text: str) -> int:
+    """Sentences in `text`, not breaking after abbreviations (`vs.`, `e.g.`) or initials (`J.`)."""
+    text = " ".join(text.split())
+    if not text:
+        return 0
+    count = 1
+    for match in _SENTENCE_END.finditer(text):
+        word = match.group(1).lstrip("(\"'“").casefold()
+        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            continue
+        count += 1
+    return count
+
+
+@rule("PM001", "unreadable", Level.ERROR)
+def unreadable(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """The page is UTF-8 text (with or without a byte-order mark) and within the size limits."""
+    for problem in pm.meta_problems:
+        if problem.kind == "unreadable":
+            yield Violation(problem.line, problem.message, "save the file as UTF-8 text")
+
+
+@rule("PM201", "section-missing", Level.ERROR)
+def section_missing(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """All ten sections of the template are present, each under its own heading, and none is empty."""
+    for key, title in SECTION_TITLES.items():
+        section = pm.sections.get(key)
+        if section is None:
+            yield Violation(
+                pm.title_line,
+                f"section '{title}' is missing",
+                f"add a `## {title}` heading and fill it in as the template shows",
+            )
+        elif section.empty:
+            yield Violation(section.line, f"section '{title}' is empty", "fill it in as the template shows")
+
+
+@rule("PM202", "template-placeholder", Level.ERROR)
+def placeholder(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """No placeholder or guidance text from the blank template is left in (`[Item 1]`, `[Agent ID]`, …)."""
+    by_line: dict[int, list[str]] = defaultdict(list)
+    for found in pm.placeholders:
+        by_line[found.line].append(found.text)
+    for line, texts in sorted(by_line.items()):
+        shown = ", ".join(f"'{text}'" for text in texts)
+        yield Violation(line, f"template placeholder left in: {shown}", "replace it with this incident's facts")
+
+
+@rule("PM203", "summary-length", Level.INFO)
+def summary_length(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """The incident summary has 3–5 sentences: what happened, when, how long, who, root cause, state."""
+    if pm.summary is None:
+        return
+    count = count_sentences(pm.summary.text)
+    if not 3 <= count <= 5:
+        yield Violation(
+            pm.summary.line,
+            f"the incident summary has {count} sentence{'s' if count != 1 else ''}, not 3–5",
+            "say what happened, when, for how long, who was affected, the root cause and the current state "
+            "in 3–5 sentences; details belong in the timeline and impact",
+        )
