@@ -124,13 +124,15 @@ class Checker:
 
 
 def parse_source(path: str, source: bytes) -> PostMortem:
-    """Decode (UTF-8, optional BOM) and parse; undecodable bytes become a PM001 finding."""
+    """Decode (UTF-8, optional BOM) and parse; undecodable bytes become a PM001 finding.
+
+    A page with a bad byte is still read (the byte replaced) so its other findings are not hidden.
+    """
     try:
-        text = source.decode("utf-8-sig")
+        return parse_postmortem(path, source.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         line = source[: exc.start].count(b"\n") + 1
-        problem = MetaProblem(
-            line=line, kind="unreadable", message=f"the file is not UTF-8 text (byte 0x{source[exc.start]:02x} on line {line})"
-        )
-        return PostMortem(path=path, meta_problems=[problem])
-    return parse_postmortem(path, text)
+        postmortem = parse_postmortem(path, source.decode("utf-8-sig", errors="replace"))
+        message = f"the file is not UTF-8 text (byte 0x{source[exc.start]:02x} on line {line})"
+        postmortem.meta_problems.insert(0, MetaProblem(line=line, kind="unreadable", message=message))
+        return postmortem

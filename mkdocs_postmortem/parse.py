@@ -83,6 +83,7 @@ _SECTOR_NAMES = re.compile(
     r"MiFID|Basel|FDA|NYDFS|SOC ?2|ISO ?27001|HITECH|COPPA|AML|KYC)\b"
 )
 _LABEL_SEPARATOR = re.compile(r":|\s[—–-]\s")
+_APPLICABLE = re.compile(r"(?<!not )(?<!n/a )\bapplicable\b")
 
 _STATUS_PATTERNS: tuple[tuple[ActionState, re.Pattern[str]], ...] = (
     (ActionState.WONT_DO, re.compile(
@@ -378,11 +379,12 @@ def _split_label(text: str) -> tuple[str, str]:
 
 
 def _applicable(value: str) -> bool | None:
+    """True when the answer says the regulation applies, False for N/A or "not …", else None."""
     folded = value.casefold()
-    if folded.startswith(("applicable", "yes", "reportable", "reported")):
-        return True
     if folded.startswith(("n/a", "na ", "na.", "not ", "no ", "no.", "no,", "none")) or folded == "no":
         return False
+    if folded.startswith(("yes", "reportable")) or _APPLICABLE.search(folded):
+        return True
     return None
 
 

@@ -18,7 +18,7 @@ from .config import PostMortemConfig
 from .model import Finding, Level
 from .report import findings_html, plural, sort_for_report, summary
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("postmortem")
 
 _LOG_LEVEL = {Level.ERROR: logging.ERROR, Level.WARNING: logging.WARNING, Level.INFO: logging.INFO}
 

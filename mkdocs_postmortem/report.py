@@ -23,8 +23,8 @@ def plural(count: int, word: str) -> str:
 
 
 def describe_counts(findings: Iterable[Finding]) -> str:
-    """`2 errors, 1 warning, 0 infos` → only the non-zero parts, or `no findings`."""
-    parts = [plural(n, level.value) for level, n in counts(findings).items() if n]
+    """`2 errors, 1 warning, 3 info`: only the non-zero parts, or `no findings`."""
+    parts = [f"{n} info" if level is Level.INFO else plural(n, level.value) for level, n in counts(findings).items() if n]
     return ", ".join(parts) if parts else "no findings"
 
 

@@ -42,11 +42,14 @@ def unreadable(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 @rule("PM201", "section-missing", Level.ERROR)
 def section_missing(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """All ten sections of the template are present, each under its own heading, and none is empty."""
-    for key, title in SECTION_TITLES.items():
+    keys = list(SECTION_TITLES)
+    for index, (key, title) in enumerate(SECTION_TITLES.items()):
         section = pm.sections.get(key)
         if section is None:
+            # Report where the section belongs: at the next section present, else after the last.
+            later = [pm.sections[k].line for k in keys[index + 1 :] if k in pm.sections]
             yield Violation(
-                pm.title_line,
+                later[0] if later else max((s.line for s in pm.sections.values()), default=pm.title_line),
                 f"section '{title}' is missing",
                 f"add a `## {title}` heading and fill it in as the template shows",
             )

@@ -1,0 +1,147 @@
+"""Every rule: a page that breaks only that rule gets exactly that finding, at the right line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from mkdocs_postmortem.rules import RULES
+from tests.conftest import check_text, fixture_text
+
+VALID = fixture_text("valid.md")
+
+
+@dataclass
+class Case:
+    rule: str
+    name: str
+    mutate: Callable[[str], str | bytes]
+    lines: list[str]  # a text on each expected finding's line, in the mutated page
+    today: dt.date = dt.date(2026, 9, 20)
+    options: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.rule}-{self.name}"
+
+
+def replace(*pairs: str) -> Callable[[str], str]:
+    def mutate(text: str) -> str:
+        for old, new in zip(pairs[::2], pairs[1::2], strict=True):
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        return text
+
+    return mutate
+
+
+TIMELINE = VALID[VALID.index("| Time (UTC)") : VALID.index("## 3. Impact")]
+ACTIONS = VALID[VALID.index("| # | Action") : VALID.index("## 8. Communications")]
+
+CASES = [
+    Case("PM001", "not-utf8", lambda t: t.replace("Pat Lee", "Pat L\udcffe").encode("utf-8", "surrogateescape"),
+         ["| Reviewer (Security)"]),
+    Case("PM101", "yaml-syntax", replace("author: Morteza Moradi", "author: Morteza: Moradi"), ["author: Morteza"]),
+    Case("PM101", "no-front-matter", lambda t: t[t.index("# Post-Mortem"):], ["# Post-Mortem"]),
+    Case("PM101", "four-dashes", replace("---\nagent", "----\nagent"), ["----"]),
+    Case("PM102", "author-missing", replace("author: Morteza Moradi\n", ""), ["---"]),
+    Case("PM103", "bad-date", replace("incident_date: 2026-09-03", "incident_date: 2026-13-45"), ["incident_date:"]),
+    Case("PM103", "bad-agent", replace("agent: support-triage-bot", "agent: Support Triage Bot"), ["agent:"]),
+    Case("PM104", "sev4", replace("severity: Sev-1", "severity: SEV 4"), ["severity:"]),
+    Case("PM105", "typo", replace("status: open\n", "status: open\nincident_dat: 2026-09-03\n"), ["incident_dat:"]),
+    Case("PM106", "severity-differs", replace("**Severity:** Sev-1", "**Severity:** Sev-2"), ["**Severity:**"]),
+    Case("PM201", "missing", replace("## 4. What went well\n- The kill switch paused the agent within 15 minutes of the report.\n", ""),
+         ["## 5. What went wrong"]),
+    Case("PM201", "empty", replace("- The kill switch paused the agent within 15 minutes of the report.\n", ""),
+         ["## 4. What went well"]),
+    Case("PM202", "placeholder", replace("- The kill switch paused the agent within 15 minutes of the report.", "- [Item 1]"),
+         ["- [Item 1]"]),
+    Case("PM203", "two-sentences", replace(" The agent was paused at 15:40 and the index rebuilt the same evening.", "",
+                                           " A retrieval index rebuild had dropped the tenant filter.", ""),
+         ["On 2026-09-03"]),
+    Case("PM301", "no-table", replace(TIMELINE, "See the incident channel.\n\n"), ["## 2. Timeline"]),
+    Case("PM302", "bad-time", replace("| 2026-09-03 13:30 |", "| 13:30 |"), ["| 13:30 |"]),
+    Case("PM303", "out-of-order", replace("| 2026-09-03 15:40 |", "| 2026-09-03 15:00 |"), ["| 2026-09-03 15:00 |"]),
+    Case("PM311", "no-customer-row", replace("| Customer impact | 19 customers received other customers' data |\n", ""),
+         ["## 3. Impact"]),
+    Case("PM311", "blank-regulatory", replace("| Regulatory exposure | GDPR personal data breach, notified |",
+                                              "| Regulatory exposure | |"), ["| Regulatory exposure"]),
+    Case("PM321", "names-a-person", replace("- Retrieval results are not filtered a second time at query time.",
+                                            "- Tomasz didn't filter retrieval results at query time."), ["- Tomasz"]),
+    Case("PM321", "human-error", replace("- Retrieval results are not filtered a second time at query time.",
+                                         "- Human error during the rebuild."), ["- Human error"]),
+    Case("PM331", "four-whys", replace("- Q: Why did nothing catch it? A: Index tests cover recall, not isolation.\n", ""),
+         ["## 6. Root cause"]),
+    Case("PM331", "unanswered", replace("- Q: Why did nothing catch it? A: Index tests cover recall, not isolation.",
+                                        "- Q: Why did nothing catch it?"), ["- Q: Why did nothing catch it?"]),
+    Case("PM332", "no-systemic-cause", replace("**Underlying systemic cause:** Tenant isolation is enforced in one place and tested nowhere.\n", ""),
+         ["## 6. Root cause"]),
+    Case("PM401", "no-table", replace(ACTIONS, "We will follow up.\n\n"), ["## 7. Action items"]),
+    Case("PM402", "no-owner", replace("| Hotfix | Priya Raman |", "| Hotfix | |"), ["| 1 | Restore"]),
+    Case("PM403", "two-owners", replace("| Platform Lead |", "| Platform Lead and Security |"), ["| 2 | Filter"]),
+    Case("PM404", "due-not-date", replace("| 2026-10-15 |", "| next sprint |"), ["| 2 | Filter"]),
+    Case("PM405", "unknown-status", replace("| In progress |", "| Maybe |"), ["| 2 | Filter"]),
+    Case("PM406", "closed-with-open", replace("status: open", "status: closed", "**Status:** Open", "**Status:** Closed"),
+         ["| 2 | Filter", "| 3 | Add"]),
+    Case("PM407", "open-all-done", replace("| In progress |", "| Done |", "| 2026-09-30 | Open |", "| 2026-09-30 | Won't do — replaced by item 2 |"),
+         ["status: open"]),
+    Case("PM408", "vague", replace("Filter retrieval results by tenant at query time", "Improve monitoring"), ["| 2 | Improve"]),
+    Case("PM409", "no-upstream", replace("Add cross-tenant retrieval to the runbook (template 09)",
+                                         "Add cross-tenant retrieval diagnostics to the on-call dashboard"), ["## 7. Action items"]),
+    Case("PM410", "overdue", lambda t: t, ["| 3 | Add"], today=dt.date(2026, 10, 1)),
+    Case("PM501", "no-audit-line", replace("- **Internal audit:** Notified 2026-09-04.\n", ""), ["## 9. Regulatory"]),
+    Case("PM502", "bare-na", replace("Notified 2026-09-04.", "N/A."), ["- **Internal audit:**"]),
+    Case("PM601", "no-security-row", replace("| Reviewer (Security) | Pat Lee | 2026-09-10 |\n", ""), ["## 10. Sign-off"]),
+    Case("PM601", "blank-date", replace("| Pat Lee | 2026-09-10 |", "| Pat Lee | |"), ["| Reviewer (Security)"]),
+    Case("PM602", "signed-before", replace("| Alicia Gomez | 2026-09-10 |", "| Alicia Gomez | 2026-09-08 |"), ["| Reviewer (Department)"]),
+    Case("PM701", "late", replace("incident_date: 2026-09-03", "incident_date: 2026-08-31"), ["date: 2026-09-09"]),
+    Case("PM701", "draft-overdue", replace("status: open", "status: draft", "**Status:** Open", "**Status:** Draft"),
+         ["status: draft"]),
+]
+
+
+def line_of(text: str, marker: str) -> int:
+    index = text.index(marker)
+    return text[:index].count("\n") + 1
+
+
+def test_valid_page_has_no_findings() -> None:
+    assert check_text(VALID) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_rule_breaks_alone(case: Case) -> None:
+    mutated = case.mutate(VALID)
+    findings = check_text(mutated, today=case.today, **case.options)
+    shown = mutated.decode("utf-8", "replace") if isinstance(mutated, bytes) else mutated
+    expected = [(case.rule, line_of(shown, marker)) for marker in case.lines]
+    assert [(f.rule, f.line) for f in findings] == expected, [f.format() for f in findings]
+    for finding in findings:
+        assert finding.message and finding.fix and "—" in finding.format()
+
+
+def test_every_rule_has_a_case() -> None:
+    assert {case.rule for case in CASES} == set(RULES)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_is_documented(rule_id: str) -> None:
+    rule = RULES[rule_id]
+    assert rule.doc, f"{rule_id} has no docstring"
+    assert rule.slug and rule.slug == rule.slug.lower()
+
+
+def test_rule_levels_are_configurable() -> None:
+    mutated = replace("| Alicia Gomez | 2026-09-10 |", "| Alicia Gomez | 2026-09-08 |")(VALID)
+    assert [f.level.value for f in check_text(mutated)] == ["warning"]
+    assert [f.level.value for f in check_text(mutated, rules={"PM602": "error"})] == ["error"]
+    assert [f.level.value for f in check_text(mutated, rules={"sign-off-before-write-up": "info"})] == ["info"]
+    assert check_text(mutated, rules={"PM602": "off"}) == []
+
+
+def test_all_findings_are_reported_not_only_the_first() -> None:
+    mutated = replace("| Platform Lead |", "| Platform Lead and Security |", "| 2026-10-15 |", "| soon |",
+                      "**Severity:** Sev-1", "**Severity:** Sev-2")(VALID)
+    assert sorted({f.rule for f in check_text(mutated)}) == ["PM106", "PM403", "PM404"]
