@@ -69,6 +69,29 @@ def normalise_severity(value: object) -> str:
     return f"Sev-{match.group(1)}"
 
 
+class Acceptance(BaseModel):
+    """A reviewed exception for the whole page: `accept: [{rule: PM409, reason: "…"}]`."""
+
+    rule: NonEmpty
+    reason: str | None = None
+
+
+def _acceptances(value: object) -> object:
+    """Accept `PM409`, `{PM409: reason}` and `{rule: PM409, reason: …}` list entries."""
+    if not isinstance(value, list):
+        return value
+    entries: list[object] = []
+    for entry in value:
+        if isinstance(entry, str):
+            entries.append({"rule": entry})
+        elif isinstance(entry, dict) and len(entry) == 1 and "rule" not in entry:
+            (rule, reason), = entry.items()
+            entries.append({"rule": str(rule), "reason": reason})
+        else:
+            entries.append(entry)
+    return entries
+
+
 class FrontMatter(BaseModel):
     """The metadata block at the top of a post-mortem page."""
 
@@ -82,11 +105,19 @@ class FrontMatter(BaseModel):
     status: Status = Field(description="draft, open or closed.")
     title: NonEmpty | None = Field(default=None, description="Defaults to the page's H1.")
     tags: list[NonEmpty] = Field(default_factory=list, description="Tags, as for Material's tags plugin.")
+    accept: list[Acceptance] = Field(
+        default_factory=list, description="Rules waived for this page after review, each with a reason."
+    )
 
     @field_validator("severity", mode="before")
     @classmethod
     def _severity(cls, value: object) -> str:
         return normalise_severity(value)
+
+    @field_validator("accept", mode="before")
+    @classmethod
+    def _accept(cls, value: object) -> object:
+        return _acceptances(value)
 
     @field_validator("status", mode="before")
     @classmethod
@@ -96,6 +127,30 @@ class FrontMatter(BaseModel):
     @classmethod
     def known_keys(cls) -> tuple[str, ...]:
         return tuple(cls.model_fields)
+
+
+def front_matter_schema() -> dict[str, object]:
+    """The JSON Schema of the front matter, for editors and the site's export."""
+    schema = FrontMatter.model_json_schema()
+    schema["properties"]["severity"] = {
+        "description": FrontMatter.model_fields["severity"].description,
+        "type": "string",
+        "pattern": "^\\s*[Ss][Ee][Vv](?:[Ee][Rr][Ii][Tt][Yy])?[\\s_-]*[1-3]\\s*$",
+        "examples": ["Sev-1", "Sev-2", "Sev-3"],
+    }
+    schema["properties"]["accept"]["items"] = {
+        "anyOf": [{"type": "string"}, {"type": "object"}],
+        "description": "`PM409`, `{PM409: reason}` or `{rule: PM409, reason: …}`",
+    }
+    schema.get("$defs", {}).pop("Severity", None)
+    schema.get("$defs", {}).pop("Acceptance", None)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://mkdocs-postmortem.invalid/postmortem.schema.json",
+        **schema,
+        "title": "mkdocs-postmortem front matter",
+        "additionalProperties": True,
+    }
 
 
 class Located(BaseModel):
@@ -179,6 +234,15 @@ class SignOff(Located):
     signed: dt.date | None = None
 
 
+class Suppression(Located):
+    """`<!-- postmortem: disable PM409 reason="…" -->`: waives rules for the block that follows."""
+
+    rules: list[str]
+    reason: str | None
+    first_line: int
+    last_line: int
+
+
 class Placeholder(Located):
     text: str
 
@@ -207,6 +271,7 @@ class PostMortem(BaseModel):
     regulatory: list[RegulatoryLine] = Field(default_factory=list)
     signoff: list[SignOff] | None = None
     placeholders: list[Placeholder] = Field(default_factory=list)
+    suppressions: list[Suppression] = Field(default_factory=list)
 
     @property
     def is_draft(self) -> bool:

@@ -18,6 +18,7 @@ from .model import (
     RegulatoryLine,
     Section,
     SignOff,
+    Suppression,
     TextItem,
     TimelineEvent,
     WhyPair,
@@ -62,6 +63,11 @@ _Q_MARK = re.compile(r"(?m)^\s*Q\s*:\s*")
 _A_MARK = re.compile(r"(?m)(?:^|(?<=[?.!])\s+)\s*A\s*:\s*")
 _SYSTEMIC = re.compile(r"(?im)^\s*underlying systemic cause\s*[:.—-]?\s*(.*)$")
 
+_SUPPRESSION = re.compile(
+    r"<!--\s*postmortem:\s*disable\s+(?P<rules>[\w\s,-]+?)\s*"
+    r"(?:reason\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'))?\s*-->",
+    re.IGNORECASE,
+)
 _BRACKETED = re.compile(r"\[([^\[\]\n]{1,160})\]")
 _PLACEHOLDER_EXACT = {
     "agent id", "severity", "yyyy-mm-dd", "coe lead or delegate", "sev-1 / sev-2", "none / describe",
@@ -152,6 +158,7 @@ def parse_postmortem(path: str, text: str) -> PostMortem:
     )
     grouped = _group_sections(blocks, pm)
     pm.placeholders = list(_placeholders(blocks))
+    pm.suppressions = list(_suppressions(blocks, body.split("\n")))
     if front.meta and front.meta.title:
         pm.title = front.meta.title
         pm.title_line = front.key_lines.get("title", 1)
@@ -430,6 +437,29 @@ _READERS = {
     "regulatory": _read_regulatory,
     "signoff": _read_signoff,
 }
+
+
+def _suppressions(blocks: list[md.Block], lines: list[str]) -> Iterator[Suppression]:
+    """Disable comments; each covers the block after it (up to the next blank line)."""
+    for block in blocks:
+        if not isinstance(block, md.Html):
+            continue
+        for match in _SUPPRESSION.finditer(block.text):
+            end = block.line + block.text[: match.end()].count("\n")  # the comment's last line
+            first = end + 1
+            while first <= len(lines) and not lines[first - 1].strip():
+                first += 1
+            last = first
+            while last < len(lines) and lines[last].strip():
+                last += 1
+            reason = match["dq"] if match["dq"] is not None else match["sq"]
+            yield Suppression(
+                line=block.line + block.text[: match.start()].count("\n"),
+                rules=[name for name in re.split(r"[\s,]+", match["rules"]) if name],
+                reason=reason.strip() if reason and reason.strip() else None,
+                first_line=first,
+                last_line=last,
+            )
 
 
 def _placeholders(blocks: list[md.Block]) -> Iterator[Placeholder]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -58,3 +59,80 @@ def findings_html(findings: list[Finding]) -> str:
     return _environment().get_template("findings.html").render(
         findings=sorted(findings, key=lambda f: (f.level.rank, f.line)), css=css, title=describe_counts(findings)
     )
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (`=`, `+`, `-`, `@`, tab, CR lead)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def as_text(findings: list[Finding], pages: int) -> str:
+    """`path:line: RULE level: message — fix` lines grouped by file, errors first, then the summary."""
+    lines = [finding.format() for finding in sort_for_report(findings)]
+    return "\n".join([*lines, summary(findings, pages)])
+
+
+def as_json(findings: list[Finding]) -> str:
+    """A JSON list of findings: `{path, line, rule, slug, level, message, fix}` each."""
+    return json.dumps([finding.model_dump(mode="json") for finding in sort_for_report(findings)], indent=2, ensure_ascii=False)
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def as_github(findings: list[Finding]) -> str:
+    """GitHub Actions workflow commands, one per finding: `::error file=…,line=…,title=…::…`."""
+    command = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
+    return "\n".join(
+        f"::{command[f.level]} file={_github_escape(f.path, property_value=True)},line={f.line},"
+        f"title={_github_escape(f'{f.rule} {f.slug}', property_value=True)}::{_github_escape(f'{f.message} — {f.fix}')}"
+        for f in sort_for_report(findings)
+    )
+
+
+def as_sarif(findings: list[Finding], rules: Iterable[tuple[str, str, Level, str]], version: str) -> str:
+    """A SARIF 2.1.0 log for code-scanning uploads; `rules` are (id, slug, default level, doc)."""
+    level = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "mkdocs-postmortem",
+                        "version": version,
+                        "rules": [
+                            {
+                                "id": rule_id,
+                                "name": slug,
+                                "shortDescription": {"text": doc.split("\n\n")[0].replace("\n", " ")},
+                                "fullDescription": {"text": doc},
+                                "defaultConfiguration": {"level": level[default]},
+                            }
+                            for rule_id, slug, default, doc in rules
+                        ],
+                    }
+                },
+                "results": [
+                    {
+                        "ruleId": f.rule,
+                        "level": level[f.level],
+                        "message": {"text": f"{f.message} — {f.fix}"},
+                        "locations": [
+                            {
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": f.path},
+                                    "region": {"startLine": f.line},
+                                }
+                            }
+                        ],
+                    }
+                    for f in sort_for_report(findings)
+                ],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)

@@ -74,14 +74,21 @@ def find_rule(name: str) -> Rule | None:
 
 
 def run_rules(pm: PostMortem, context: Context, levels: dict[str, Level | None] | None = None) -> list[Finding]:
-    """Every finding of every enabled rule on one post-mortem, in line order (errors first on a line)."""
+    """Every finding of every enabled rule on one post-mortem, in line order (errors first on a line).
+
+    Findings waived by a disable comment or the front matter's `accept:` list are dropped; PM002,
+    which reports waivers without a reason, cannot itself be waived.
+    """
     levels = levels or {}
+    waived = _waivers(pm)
     findings: list[Finding] = []
     for r in RULES.values():
         level = levels.get(r.id, r.level)
         if level is None:
             continue
         for violation in r.check(pm, context):
+            if r.id != UNWAIVABLE and any(first <= violation.line <= last for first, last in waived.get(r.id, ())):
+                continue
             findings.append(
                 Finding(
                     path=pm.path,
@@ -95,6 +102,31 @@ def run_rules(pm: PostMortem, context: Context, levels: dict[str, Level | None] 
             )
     findings.sort(key=lambda f: (f.line, f.level.rank, f.rule))
     return findings
+
+
+UNWAIVABLE = "PM002"
+
+
+def _waivers(pm: PostMortem) -> dict[str, list[tuple[int, int]]]:
+    """Rule id → the line ranges where it is waived (the whole page for front-matter `accept:`)."""
+    waived: dict[str, list[tuple[int, int]]] = {}
+    for suppression in pm.suppressions:
+        for name in suppression.rules:
+            if found := find_rule(name):
+                waived.setdefault(found.id, []).append((suppression.first_line, suppression.last_line))
+    for acceptance in pm.meta.accept if pm.meta else []:
+        if found := find_rule(acceptance.rule):
+            waived.setdefault(found.id, []).append((1, 1 << 30))
+    return waived
+
+
+def reference_table() -> str:
+    """The rule reference as a Markdown table, from the rules' own ids, slugs, levels and docstrings."""
+    rows = ["| Rule | Slug | Default | What it checks |", "|---|---|---|---|"]
+    for r in sorted(RULES.values(), key=lambda r: r.id):
+        summary = r.summary.replace("|", "\\|")
+        rows.append(f"| {r.id} | `{r.slug}` | {r.level.value} | {summary} |")
+    return "\n".join(rows)
 
 
 # Importing the rule modules registers their rules, in id order.

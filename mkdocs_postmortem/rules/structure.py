@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..model import Level, PostMortem
 from ..parse import SECTION_TITLES
-from . import Context, Violation, rule
+from . import Context, Violation, find_rule, rule
 
 _SENTENCE_END = re.compile(r"(\S*?)[.!?]+[\"'’”)\]]*\s+(?=[\"'“(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
@@ -33,10 +33,33 @@ def count_sentences(text: str) -> int:
 
 @rule("PM001", "unreadable", Level.ERROR)
 def unreadable(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
-    """The page is UTF-8 text (with or without a byte-order mark) and within the size limits."""
+    """The page is UTF-8 text (with or without a byte-order mark)."""
     for problem in pm.meta_problems:
         if problem.kind == "unreadable":
             yield Violation(problem.line, problem.message, "save the file as UTF-8 text")
+
+
+@rule("PM002", "waiver-reason", Level.WARNING)
+def waiver_reason(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """Every waiver names known rules and gives a reason.
+
+    A reviewed exception is written `<!-- postmortem: disable PM409 reason="…" -->` on the line before
+    the block it covers, or in the front matter as `accept: [{rule: PM409, reason: "…"}]`. This rule
+    cannot itself be waived.
+    """
+    waivers = [(s.line, s.rules, s.reason) for s in pm.suppressions]
+    accept_line = pm.meta_lines.get("accept", 1)
+    waivers += [(accept_line, [a.rule], a.reason) for a in (pm.meta.accept if pm.meta else [])]
+    for line, names, reason in waivers:
+        unknown = [name for name in names if find_rule(name) is None]
+        if unknown:
+            yield Violation(line, f"waiver names unknown rule {', '.join(unknown)}", "use rule ids such as PM409")
+        if not reason:
+            yield Violation(
+                line,
+                f"waiver of {', '.join(names)} has no reason",
+                'say why the exception was accepted, e.g. `reason="agreed at the Q3 review"`',
+            )
 
 
 @rule("PM201", "section-missing", Level.ERROR)

@@ -43,6 +43,11 @@ ACTIONS = VALID[VALID.index("| # | Action") : VALID.index("## 8. Communications"
 CASES = [
     Case("PM001", "not-utf8", lambda t: t.replace("Pat Lee", "Pat L\udcffe").encode("utf-8", "surrogateescape"),
          ["| Reviewer (Security)"]),
+    Case("PM002", "no-reason", replace("| # | Action", "<!-- postmortem: disable PM403 -->\n| # | Action"),
+         ["<!-- postmortem"]),
+    Case("PM002", "unknown-rule", replace("| # | Action", "<!-- postmortem: disable PM999 reason=\"x\" -->\n| # | Action"),
+         ["<!-- postmortem"]),
+    Case("PM002", "accept-no-reason", replace("status: open\n", "status: open\naccept: [PM409]\n"), ["accept:"]),
     Case("PM101", "yaml-syntax", replace("author: Morteza Moradi", "author: Morteza: Moradi"), ["author: Morteza"]),
     Case("PM101", "no-front-matter", lambda t: t[t.index("# Post-Mortem"):], ["# Post-Mortem"]),
     Case("PM101", "four-dashes", replace("---\nagent", "----\nagent"), ["----"]),
@@ -145,3 +150,27 @@ def test_all_findings_are_reported_not_only_the_first() -> None:
     mutated = replace("| Platform Lead |", "| Platform Lead and Security |", "| 2026-10-15 |", "| soon |",
                       "**Severity:** Sev-1", "**Severity:** Sev-2")(VALID)
     assert sorted({f.rule for f in check_text(mutated)}) == ["PM106", "PM403", "PM404"]
+
+
+TWO_OWNERS = replace("| Platform Lead |", "| Platform Lead + Security |")(VALID)
+
+
+def test_disable_comment_waives_the_block_after_it() -> None:
+    waived = TWO_OWNERS.replace("| # | Action", '<!-- postmortem: disable PM403 reason="joint ownership agreed at review" -->\n| # | Action')
+    assert check_text(waived) == []
+    elsewhere = TWO_OWNERS.replace("## 8. Communications", '<!-- postmortem: disable PM403 reason="x" -->\n\n## 8. Communications')
+    assert [f.rule for f in check_text(elsewhere)] == ["PM403"]
+    other_rule = TWO_OWNERS.replace("| # | Action", '<!-- postmortem: disable single-owner reason="by slug" -->\n| # | Action')
+    assert check_text(other_rule) == []
+
+
+def test_front_matter_accept_waives_the_rule_on_the_whole_page() -> None:
+    for accept in ('accept: [{rule: PM403, reason: "agreed"}]', 'accept:\n  - PM403: agreed at review'):
+        assert check_text(TWO_OWNERS.replace("status: open\n", f"status: open\n{accept}\n")) == []
+    unexplained = TWO_OWNERS.replace("status: open\n", "status: open\naccept: [PM403]\n")
+    assert [f.rule for f in check_text(unexplained)] == ["PM002"]
+
+
+def test_waiver_rule_cannot_be_waived() -> None:
+    text = VALID.replace("status: open\n", 'status: open\naccept: [{rule: PM002, reason: "quiet"}, PM409]\n')
+    assert [f.rule for f in check_text(text)] == ["PM002"]
