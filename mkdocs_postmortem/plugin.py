@@ -9,13 +9,14 @@ from typing import Literal
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from pydantic import ValidationError
 
 from .checker import Checked, Checker, ConfigError, Settings
 from .config import PostMortemConfig
 from .model import Finding, Level
+from .project import is_postmortem_uri
 from .report import findings_html, plural, sort_for_report, summary
 
 log = get_plugin_logger("postmortem")
@@ -56,11 +57,11 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.checker is not None
-        prefix = self.checker.settings.dir + "/"
+        folder = self.checker.settings.dir
         project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
         self.checked = {}
         for file in files:
-            if not self._is_postmortem(file, prefix):
+            if not (is_postmortem_uri(file.src_uri, folder) and file.is_documentation_page() and not file.generated_by):
                 continue
             display = os.path.relpath(file.abs_src_path or file.src_uri, project).replace(os.sep, "/")
             try:
@@ -88,16 +89,6 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         if show == "always" or (show == "serve" and self.command == "serve"):
             return findings_html(checked.findings) + html
         return html
-
-    @staticmethod
-    def _is_postmortem(file: File, prefix: str) -> bool:
-        uri = file.src_uri
-        return (
-            uri.startswith(prefix)
-            and file.is_documentation_page()
-            and os.path.basename(uri) not in ("index.md", "README.md")
-            and file.generated_by is None
-        )
 
     def _report(self, config: MkDocsConfig) -> None:
         findings: list[Finding] = sort_for_report(f for checked in self.checked.values() for f in checked.findings)
