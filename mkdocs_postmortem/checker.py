@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .dates import CalendarError, holiday_calendar, resolve_today
 from .model import Finding, Level, MetaProblem, PostMortem
 from .parse import parse_postmortem
+from .people import PeopleFileError, load_people
 from .rules import RULES, Context, find_rule, run_rules
 
 INTERNAL_ERROR = "PM000"
@@ -31,6 +34,7 @@ class Settings(BaseModel):
     dir: str = Field("postmortems", description="Folder of `docs_dir` holding the post-mortems.")
     rules: dict[str, str] = Field(default_factory=dict, description="Rule id or slug → error, warning, info or off.")
     holidays: str | None = Field(None, description="Country (or country-subdivision) whose holidays are not business days.")
+    owners: str | None = Field(None, description="People file mapping owners to their aliases, relative to mkdocs.yml.")
     today: dt.date | None = Field(None, description="The date to judge deadlines by; default SOURCE_DATE_EPOCH or the clock.")
 
     @field_validator("dir")
@@ -58,13 +62,17 @@ class Settings(BaseModel):
                 raise ConfigError(f"rules: {name}: '{value}' is not a level; use error, warning, info or off")
         return levels
 
-    def context(self) -> Context:
-        """The rule context, with "today" resolved and the holiday calendar checked."""
+    def context(self, base_dir: Path = Path(".")) -> Context:
+        """The rule context: "today" resolved, the holiday calendar checked, the people file read."""
         try:
             holiday_calendar(self.holidays)
         except CalendarError as exc:
             raise ConfigError(f"holidays: {exc}") from exc
-        return Context(today=resolve_today(self.today), holidays=self.holidays)
+        try:
+            owners = load_people(base_dir / self.owners) if self.owners else None
+        except PeopleFileError as exc:
+            raise ConfigError(str(exc)) from exc
+        return Context(today=resolve_today(self.today), holidays=self.holidays, owners=owners)
 
 
 @dataclass(frozen=True)
@@ -78,49 +86,86 @@ class Checked:
         return sum(1 for finding in self.findings if finding.level is level)
 
 
-class Checker:
-    """Checks pages against the rules, re-parsing a page only when its content changed."""
+class ParseCache:
+    """Parsed pages keyed by path and content hash: an unchanged page is never parsed twice."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.context = settings.context()
-        self.levels = settings.levels()
-        self._cache: dict[str, tuple[bytes, PostMortem]] = {}
+    def __init__(self) -> None:
+        self._pages: dict[str, tuple[bytes, PostMortem]] = {}
         self.parses = 0
         self.hits = 0
 
-    def check(self, path: str, source: bytes) -> Checked:
-        """Parse (or reuse) and validate one page. Never raises: a bug of ours becomes a PM000 finding."""
-        try:
-            postmortem = self._parse(path, source)
-            return Checked(postmortem, run_rules(postmortem, self.context, self.levels))
-        except Exception as exc:  # noqa: BLE001 — the last line of defence: report, never crash
-            finding = Finding(
-                path=path,
-                line=1,
-                rule=INTERNAL_ERROR,
-                slug="internal-error",
-                level=Level.ERROR,
-                message=f"internal error while checking this page ({type(exc).__name__}: {exc})",
-                fix="please report a bug to mkdocs-postmortem with this page attached",
-            )
-            return Checked(PostMortem(path=path), [finding])
-
-    def forget(self, keep: set[str]) -> None:
-        """Drop cached pages that are no longer in the library."""
-        for path in set(self._cache) - keep:
-            del self._cache[path]
-
-    def _parse(self, path: str, source: bytes) -> PostMortem:
+    def parse(self, path: str, source: bytes) -> PostMortem:
         digest = hashlib.blake2b(source, digest_size=16).digest()
-        cached = self._cache.get(path)
+        cached = self._pages.get(path)
         if cached and cached[0] == digest:
             self.hits += 1
             return cached[1]
         self.parses += 1
         postmortem = parse_source(path, source)
-        self._cache[path] = (digest, postmortem)
+        self._pages[path] = (digest, postmortem)
         return postmortem
+
+    def forget(self, keep: set[str]) -> None:
+        """Drop pages that are no longer in the library."""
+        for path in set(self._pages) - keep:
+            del self._pages[path]
+
+
+class Checker:
+    """Checks pages against the rules with one configuration."""
+
+    def __init__(self, settings: Settings, base_dir: Path = Path("."), cache: ParseCache | None = None) -> None:
+        self.settings = settings
+        self.context = settings.context(base_dir)
+        self.levels = settings.levels()
+        self.cache = cache or ParseCache()
+
+    def check_all(self, sources: dict[str, bytes]) -> dict[str, Checked]:
+        """Parse (or reuse) every page, then validate each knowing the whole library.
+
+        Never raises: a bug of ours becomes a PM000 finding on the page being processed.
+        """
+        parsed: dict[str, PostMortem | Exception] = {}
+        for path, source in sources.items():
+            try:
+                parsed[path] = self.cache.parse(path, source)
+            except Exception as exc:  # noqa: BLE001 — the last line of defence: report, never crash
+                parsed[path] = exc
+        context = replace(self.context, incidents=_incidents(p for p in parsed.values() if isinstance(p, PostMortem)))
+        results: dict[str, Checked] = {}
+        for path, postmortem in parsed.items():
+            try:
+                if isinstance(postmortem, Exception):
+                    raise postmortem
+                results[path] = Checked(postmortem, run_rules(postmortem, context, self.levels))
+            except Exception as exc:  # noqa: BLE001
+                results[path] = Checked(PostMortem(path=path), [_internal_error(path, exc)])
+        return results
+
+    def check(self, path: str, source: bytes) -> Checked:
+        """Check one page on its own."""
+        return self.check_all({path: source})[path]
+
+
+def _incidents(postmortems: Iterable[PostMortem]) -> dict[tuple[str, dt.date], list[str]]:
+    """(agent, incident date) → the pages about it: what the duplicate rule needs to know."""
+    incidents: dict[tuple[str, dt.date], list[str]] = {}
+    for postmortem in postmortems:
+        if postmortem.meta:
+            incidents.setdefault((postmortem.meta.agent, postmortem.meta.incident_date), []).append(postmortem.path)
+    return incidents
+
+
+def _internal_error(path: str, exc: Exception) -> Finding:
+    return Finding(
+        path=path,
+        line=1,
+        rule=INTERNAL_ERROR,
+        slug="internal-error",
+        level=Level.ERROR,
+        message=f"internal error while checking this page ({type(exc).__name__}: {exc})",
+        fix="please report a bug to mkdocs-postmortem with this page attached",
+    )
 
 
 def parse_source(path: str, source: bytes) -> PostMortem:

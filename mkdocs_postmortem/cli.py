@@ -14,7 +14,6 @@ from pathlib import Path
 
 import click
 import frontmatter
-import jinja2
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
@@ -23,6 +22,7 @@ from .dates import WRITE_UP_BUSINESS_DAYS, resolve_today, write_up_deadline
 from .library import ActionRef, Entry, Library, fold
 from .model import FrontMatter, Level, Severity, front_matter_schema, normalise_severity
 from .project import Project, load_project
+from .render import environment
 from .report import as_github, as_json, as_sarif, as_text, spreadsheet_safe
 from .rules import RULES, reference_table
 
@@ -57,14 +57,14 @@ def _check_library(project: Project, extra: Iterable[Path] = ()) -> dict[Path, C
 
 def _library(project: Project, checked: dict[Path, Checked]) -> Library:
     entries = [
-        Entry(result.postmortem, result.findings, _page_url(project, path)) for path, result in checked.items()
+        Entry(result.postmortem, result.findings, project.src_uri(path), _page_url(project, path))
+        for path, result in checked.items()
     ]
     return Library(entries, today=resolve_today(project.settings.today))
 
 
 def _page_url(project: Project, path: Path) -> str:
-    relative = path.relative_to(project.docs_dir).with_suffix("") if path.is_relative_to(project.docs_dir) else path
-    return f"{relative.as_posix()}/"
+    return f"{Path(project.src_uri(path)).with_suffix('').as_posix()}/"
 
 
 config_option = click.option(
@@ -141,8 +141,7 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
 
 
 def _scaffold() -> jinja2.Template:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("mkdocs_postmortem", "templates"), keep_trailing_newline=True)
-    return env.get_template("postmortem.md")
+    return environment(markdown=True).get_template("postmortem.md")
 
 
 @cli.command()

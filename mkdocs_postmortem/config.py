@@ -17,5 +17,13 @@ class PostMortemConfig(base.Config):
     """Country (`GB`) or country-subdivision (`US-CA`) whose public holidays are not business days."""
     today = c.Optional(c.Type((str, dt.date)))
     """The date deadlines and overdue items are judged by; default `SOURCE_DATE_EPOCH`, else the clock."""
+    owners = c.Optional(c.Type(str))
+    """People file (relative to mkdocs.yml) mapping each owner to aliases; unknown owners are then a warning."""
+    templates = c.Optional(c.Type(str))
+    """Folder (relative to mkdocs.yml) whose Jinja2 templates override the shipped ones."""
+    nav_postmortems = c.Type(bool, default=False)
+    """List every post-mortem in the automatic navigation (default: only the library pages)."""
+    exports = c.Type(bool, default=True)
+    """Write postmortems.json, action-items.csv/.ics, feed.xml and the schema into site_dir."""
     findings_on_page = c.Choice(("serve", "always", "never"), default="serve")
     """Where a page shows its findings at the top: under `mkdocs serve` only, in every build, or never."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from functools import lru_cache
 
 import holidays as holidays_lib
@@ -48,6 +49,27 @@ def write_up_deadline(severity: Severity, incident: dt.date, calendar: str | Non
     """The last on-time write-up date for a Sev-1 or Sev-2 incident; Sev-3 has none."""
     days = WRITE_UP_BUSINESS_DAYS.get(severity)
     return add_business_days(incident, days, calendar) if days else None
+
+
+# EU AI Act Article 73(2)–(4): calendar days after awareness to report a serious incident.
+ART73_DAYS: dict[str, int] = {"general": 15, "death": 10, "widespread_infringement": 2, "critical_infrastructure": 2}
+_ART73_HINTS = (
+    ("death", re.compile(r"\bdeath|\bdied\b|\bfatal", re.IGNORECASE)),
+    ("critical_infrastructure", re.compile(r"critical[- ]infrastructure", re.IGNORECASE)),
+    ("widespread_infringement", re.compile(r"widespread", re.IGNORECASE)),
+)
+
+
+def art73_category(declared: str | None, line_text: str) -> str:
+    """The Article 73 category: as declared in front matter, else read from the line's words, else general."""
+    if declared:
+        return declared
+    return next((category for category, pattern in _ART73_HINTS if pattern.search(line_text)), "general")
+
+
+def art73_deadline(awareness: dt.date, category: str) -> dt.date:
+    """The last day to report to the market surveillance authority."""
+    return awareness + dt.timedelta(days=ART73_DAYS[category])
 
 
 def resolve_today(configured: dt.date | str | None = None) -> dt.date:

@@ -5,13 +5,16 @@ Pure functions over models: no Markdown, no HTML, no MkDocs.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .model import ActionItem, ActionState, Finding, Level, PostMortem, Severity, Status
+from .dates import art73_category, art73_deadline, write_up_deadline
+from .model import ActionItem, ActionState, Finding, Level, PostMortem, RegulatoryLine, Severity, Status
 
 _ANCHOR_UNSAFE = re.compile(r"[^a-z0-9]+")
 
@@ -27,6 +30,7 @@ class Entry:
 
     postmortem: PostMortem
     findings: list[Finding]
+    src_uri: str  # relative to docs_dir, e.g. `postmortems/2026-08-14-x.md`
     url: str  # relative to the site root, e.g. `postmortems/2026-08-14-x/`
 
     @property
@@ -123,6 +127,15 @@ class Library:
                 refs.append(ActionRef(entry, item, self.owner(item.owner) if item.owner else "(no owner)", anchor, overdue))
         return refs
 
+    @cached_property
+    def item_counts(self) -> dict[str, tuple[int, int]]:
+        """Post-mortem path → (open items, all items)."""
+        counts: dict[str, list[int]] = {entry.path: [0, 0] for entry in self.entries}
+        for ref in self.actions:
+            counts[ref.entry.path][1] += 1
+            counts[ref.entry.path][0] += ref.is_open
+        return {path: (pair[0], pair[1]) for path, pair in counts.items()}
+
     @property
     def open_actions(self) -> list[ActionRef]:
         """Open and in-progress items, by due date (undated last)."""
@@ -152,7 +165,267 @@ class Library:
         order = [s.value for s in Severity] + [s.value for s in Status] + ["invalid"]
         return {key: counts[key] for key in order if key in counts}
 
+    def due_buckets(self) -> dict[str, list[ActionRef]]:
+        """Overdue, due in the next 30 days, later, undated (open items), and done (closed items)."""
+        soon = self.today + dt.timedelta(days=30)
+        buckets: dict[str, list[ActionRef]] = {"overdue": [], "next_30_days": [], "later": [], "undated": [], "done": []}
+        for ref in self.open_actions:
+            due = ref.item.due_date
+            key = "undated" if due is None else "overdue" if due < self.today else "next_30_days" if due <= soon else "later"
+            buckets[key].append(ref)
+        buckets["done"] = sorted(
+            (ref for ref in self.actions if not ref.is_open),
+            key=lambda r: (r.item.completed or r.item.due_date or dt.date.min),
+            reverse=True,
+        )
+        return buckets
+
+    def agents(self) -> list[AgentView]:
+        """One view per agent, A–Z."""
+        grouped: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            grouped[entry.postmortem.meta.agent if entry.postmortem.meta else "(unknown agent)"].append(entry)
+        open_by_path: dict[str, list[ActionRef]] = defaultdict(list)
+        for ref in self.open_actions:
+            open_by_path[ref.entry.path].append(ref)
+        quarters = last_quarters(self.today, 4)
+        views = []
+        for agent, entries in sorted(grouped.items()):
+            per_quarter = {q: 0 for q in quarters}
+            for entry in entries:
+                if entry.postmortem.meta and (q := quarter_of(entry.postmortem.meta.incident_date)) in per_quarter:
+                    per_quarter[q] += 1
+            times = [t for t in (response_times(e) for e in entries) if t]
+            views.append(
+                AgentView(
+                    agent=agent,
+                    entries=entries,
+                    open_actions=[ref for entry in entries for ref in open_by_path[entry.path]],
+                    per_quarter=per_quarter,
+                    median_detect=_median([t.detect for t in times if t.detect is not None]),
+                    median_mitigate=_median([t.mitigate for t in times if t.mitigate is not None]),
+                )
+            )
+        return views
+
+    def register(self) -> list[RegisterRow]:
+        """Every post-mortem's regulatory lines, with the Article 73 clock where one runs."""
+        rows = []
+        for entry in self.entries:
+            pm, meta = entry.postmortem, entry.postmortem.meta
+            eu = next((line for line in pm.regulatory if line.kind == "eu_ai_act"), None)
+            deadline = category = None
+            awareness = (meta.awareness_date or meta.incident_date) if meta else None
+            if meta and eu and eu.applicable and meta.severity is Severity.SEV1 and awareness:
+                category = art73_category(meta.eu_ai_act_category, eu.value)
+                deadline = art73_deadline(awareness, category)
+            rows.append(
+                RegisterRow(
+                    entry=entry,
+                    eu_ai_act=eu,
+                    sector=[line for line in pm.regulatory if line.kind == "sector"],
+                    internal_audit=next((line for line in pm.regulatory if line.kind == "internal_audit"), None),
+                    awareness=awareness,
+                    art73_category=category,
+                    art73_deadline=deadline,
+                    days_left=(deadline - self.today).days if deadline else None,
+                )
+            )
+        return rows
+
+    def quarters(self) -> list[QuarterView]:
+        """The CoE Lead's quarterly review, newest quarter first, from the first incident to today."""
+        dated = [e for e in self.entries if e.postmortem.meta]
+        if not dated:
+            return []
+        first = min(e.postmortem.meta.incident_date for e in dated if e.postmortem.meta)
+        views = []
+        for quarter in quarter_range(quarter_of(first), quarter_of(self.today)):
+            start, end = quarter_bounds(quarter)
+            in_quarter = [e for e in dated if e.postmortem.meta and start <= e.postmortem.meta.incident_date <= end]
+            by_severity: dict[str, int] = defaultdict(int)
+            for entry in in_quarter:
+                if entry.postmortem.meta:
+                    by_severity[entry.postmortem.meta.severity.value] += 1
+            opened = [r for r in self.actions if r.entry.postmortem.meta and start <= r.entry.postmortem.meta.date <= end]
+            closed = [r for r in self.actions if not r.is_open and r.item.completed and start <= r.item.completed <= end]
+            cutoff = _months_before(min(end, self.today), 6)
+            failed = [
+                r for r in self.actions
+                if r.entry.postmortem.meta and r.entry.postmortem.meta.date < cutoff
+                and (r.is_open or (r.item.completed is not None and r.item.completed > end))
+            ]
+            views.append(
+                QuarterView(
+                    quarter=quarter,
+                    start=start,
+                    end=end,
+                    incidents=in_quarter,
+                    by_severity={s.value: by_severity[s.value] for s in Severity if by_severity[s.value]},
+                    opened=opened,
+                    closed=closed,
+                    still_open=[r for r in opened if r.is_open],
+                    late=[e for e in in_quarter if _written_late(e)],
+                    failed=failed,
+                )
+            )
+        views.reverse()
+        return views
+
+    def failed(self) -> list[ActionRef]:
+        """Items still open more than six months after their post-mortem was written: failed post-mortems."""
+        cutoff = _months_before(self.today, 6)
+        return [r for r in self.open_actions if r.entry.postmortem.meta and r.entry.postmortem.meta.date < cutoff]
+
+    def incidents_per_month(self) -> list[tuple[str, dict[str, int]]]:
+        """`YYYY-MM` → incidents per severity, every month from the first incident to today."""
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys((s.value for s in Severity), 0))
+        dates = [e.postmortem.meta for e in self.entries if e.postmortem.meta]
+        for meta in dates:
+            counts[f"{meta.incident_date:%Y-%m}"][meta.severity.value] += 1
+        if not dates:
+            return []
+        months = month_range(min(m.incident_date for m in dates), max(self.today, max(m.incident_date for m in dates)))
+        return [(month, counts[month]) for month in months]
+
+    def burndown(self) -> list[tuple[dt.date, int, int]]:
+        """(month end, open, closed) action items over time.
+
+        An item opens on its post-mortem's write-up date and closes on its completion date; a closed
+        item with no completion date given is counted closed from its due date (or from today).
+        """
+        events: list[tuple[dt.date, dt.date | None]] = []
+        for ref in self.actions:
+            meta = ref.entry.postmortem.meta
+            if meta is None:
+                continue
+            closed_on = None
+            if not ref.is_open:
+                closed_on = ref.item.completed or min(ref.item.due_date or self.today, self.today)
+            events.append((meta.date, closed_on))
+        if not events:
+            return []
+        points = []
+        for month in month_range(min(opened for opened, _ in events), self.today):
+            year, number = map(int, month.split("-"))
+            end = min(dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1), self.today)
+            opened = sum(1 for start, _ in events if start <= end)
+            closed = sum(1 for start, stop in events if start <= end and stop is not None and stop <= end)
+            points.append((end, opened - closed, closed))
+        return points
+
     @staticmethod
     def state_label(state: ActionState | None) -> str:
         return {None: "unknown", ActionState.OPEN: "open", ActionState.IN_PROGRESS: "in progress",
                 ActionState.DONE: "done", ActionState.WONT_DO: "won't do"}[state]
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    """Time to detect and to mitigate, from the optional front-matter timestamps."""
+
+    detect: dt.timedelta | None
+    mitigate: dt.timedelta | None
+
+
+def response_times(entry: Entry) -> ResponseTimes | None:
+    meta = entry.postmortem.meta
+    if meta is None or meta.started_at is None:
+        return None
+    detect = meta.detected_at - meta.started_at if meta.detected_at else None
+    mitigate = meta.mitigated_at - meta.started_at if meta.mitigated_at else None
+    return ResponseTimes(detect, mitigate) if detect is not None or mitigate is not None else None
+
+
+@dataclass(frozen=True)
+class AgentView:
+    agent: str
+    entries: list[Entry]
+    open_actions: list[ActionRef]
+    per_quarter: dict[str, int]  # the last four quarters, oldest first
+    median_detect: dt.timedelta | None
+    median_mitigate: dt.timedelta | None
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    entry: Entry
+    eu_ai_act: RegulatoryLine | None
+    sector: list[RegulatoryLine]
+    internal_audit: RegulatoryLine | None
+    awareness: dt.date | None
+    art73_category: str | None
+    art73_deadline: dt.date | None
+    days_left: int | None
+
+    @property
+    def applicable(self) -> bool:
+        return any(line is not None and line.applicable for line in (self.eu_ai_act, self.internal_audit, *self.sector))
+
+
+@dataclass(frozen=True)
+class QuarterView:
+    quarter: str  # `2026-Q3`
+    start: dt.date
+    end: dt.date
+    incidents: list[Entry]
+    by_severity: dict[str, int]
+    opened: list[ActionRef]
+    closed: list[ActionRef]
+    still_open: list[ActionRef]
+    late: list[Entry]
+    failed: list[ActionRef]  # open more than six months after their post-mortem, at the quarter's end
+
+
+def _written_late(entry: Entry) -> bool:
+    meta = entry.postmortem.meta
+    if meta is None or meta.status is Status.DRAFT:
+        return False
+    deadline = write_up_deadline(meta.severity, meta.incident_date)
+    return deadline is not None and meta.date > deadline
+
+
+def _median(values: list[dt.timedelta]) -> dt.timedelta | None:
+    return statistics.median(values) if values else None
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    year, number = int(quarter[:4]), int(quarter[-1])
+    start = dt.date(year, 3 * number - 2, 1)
+    end = dt.date(year + (number == 4), (3 * number) % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def quarter_range(first: str, last: str) -> list[str]:
+    quarters, current = [], first
+    while current <= last:
+        quarters.append(current)
+        year, number = int(current[:4]), int(current[-1])
+        current = f"{year + (number == 4)}-Q{number % 4 + 1}"
+    return quarters
+
+
+def last_quarters(today: dt.date, count: int) -> list[str]:
+    year, number = today.year, (today.month - 1) // 3 + 1
+    quarters = []
+    for _ in range(count):
+        quarters.append(f"{year}-Q{number}")
+        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
+    return quarters[::-1]
+
+
+def month_range(first: dt.date, last: dt.date) -> list[str]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

@@ -108,6 +108,18 @@ class FrontMatter(BaseModel):
     accept: list[Acceptance] = Field(
         default_factory=list, description="Rules waived for this page after review, each with a reason."
     )
+    awareness_date: dt.date | None = Field(
+        default=None, description="When the organisation became aware (starts the EU AI Act Article 73 clock); default incident_date."
+    )
+    eu_ai_act_category: Literal["general", "death", "widespread_infringement", "critical_infrastructure"] | None = Field(
+        default=None,
+        description="Article 73 category for the reporting deadline: general (15 days), death (10), "
+        "widespread_infringement or critical_infrastructure (2). Default: read from the Article 73 line, else general.",
+    )
+    started_at: dt.datetime | None = Field(default=None, description="When the incident started (UTC unless an offset is given).")
+    detected_at: dt.datetime | None = Field(default=None, description="When it was detected.")
+    mitigated_at: dt.datetime | None = Field(default=None, description="When its impact was stopped.")
+    resolved_at: dt.datetime | None = Field(default=None, description="When it was resolved.")
 
     @field_validator("severity", mode="before")
     @classmethod
@@ -118,6 +130,13 @@ class FrontMatter(BaseModel):
     @classmethod
     def _accept(cls, value: object) -> object:
         return _acceptances(value)
+
+    @field_validator("started_at", "detected_at", "mitigated_at", "resolved_at")
+    @classmethod
+    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value
 
     @field_validator("status", mode="before")
     @classmethod

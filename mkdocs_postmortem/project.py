@@ -46,6 +46,12 @@ class Project:
         """A path as findings show it: relative to the project, with forward slashes."""
         return Path(os.path.relpath(path.absolute(), self.root.absolute())).as_posix()
 
+    def src_uri(self, path: Path) -> str:
+        """A file's path relative to docs_dir (as MkDocs names it), or as given when outside it."""
+        absolute = path.absolute()
+        docs = self.docs_dir.absolute()
+        return absolute.relative_to(docs).as_posix() if absolute.is_relative_to(docs) else path.as_posix()
+
     def sources(self) -> list[Path]:
         """Every post-mortem file of the library, sorted."""
         if not self.folder.is_dir():

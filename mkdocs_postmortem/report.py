@@ -1,12 +1,9 @@
-"""Findings for people: counts, the one-line summary, and the on-page admonition."""
+"""Findings for people and machines: counts, summary, text, JSON, GitHub commands, SARIF."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from functools import lru_cache
-
-import jinja2
 
 from .model import Finding, Level
 
@@ -40,25 +37,6 @@ def summary(findings: list[Finding], pages: int) -> str:
 def sort_for_report(findings: Iterable[Finding]) -> list[Finding]:
     """Grouped by file, errors first within a file, then by line."""
     return sorted(findings, key=lambda f: (f.path, f.level.rank, f.line, f.rule))
-
-
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("mkdocs_postmortem", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def findings_html(findings: list[Finding]) -> str:
-    """The admonition shown at the top of a page that has findings (Material's admonition classes)."""
-    worst = min((finding.level for finding in findings), key=lambda level: level.rank)
-    css = {Level.ERROR: "failure", Level.WARNING: "warning", Level.INFO: "info"}[worst]
-    return _environment().get_template("findings.html").render(
-        findings=sorted(findings, key=lambda f: (f.level.rank, f.line)), css=css, title=describe_counts(findings)
-    )
 
 
 def spreadsheet_safe(cell: str) -> str:

@@ -23,6 +23,11 @@ def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
+def as_agent(text: str, agent: str) -> str:
+    """The same post-mortem about another agent (so it is not a duplicate of the original)."""
+    return text.replace("agent: support-triage-bot", f"agent: {agent}", 1)
+
+
 def check_text(text: str | bytes, path: str = "pm.md", today: dt.date = TODAY, **options: object) -> list[Finding]:
     """All findings the core reports for one page."""
     source = text.encode("utf-8") if isinstance(text, str) else text

@@ -17,7 +17,7 @@ from sarif_pydantic import Sarif
 
 from mkdocs_postmortem.cli import cli
 from mkdocs_postmortem.model import front_matter_schema
-from tests.conftest import fixture_text, run_mkdocs, write_site
+from tests.conftest import as_agent, fixture_text, run_mkdocs, write_site
 
 VALID = fixture_text("valid.md")
 TWO_OWNERS = VALID.replace("| Platform Lead |", "| Platform Lead + Security |")
@@ -31,7 +31,8 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    write_site(tmp_path, {"postmortems/a.md": TWO_OWNERS, "postmortems/b.md": SIGNED_EARLY, "postmortems/c.md": VALID})
+    pages = {"a.md": TWO_OWNERS, "b.md": as_agent(SIGNED_EARLY, "b-bot"), "c.md": as_agent(VALID, "c-bot")}
+    write_site(tmp_path, {f"postmortems/{name}": text for name, text in pages.items()})
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

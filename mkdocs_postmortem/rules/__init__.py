@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Finding, Level, PostMortem
 
@@ -23,10 +23,12 @@ class Violation:
 
 @dataclass(frozen=True)
 class Context:
-    """What rules may know besides the page: the date and the holiday calendar."""
+    """What rules may know besides the page: the date, the calendar, the people file, the library."""
 
     today: dt.date
     holidays: str | None = None
+    owners: dict[str, str] | None = None  # folded name or alias → person, when a people file is given
+    incidents: dict[tuple[str, dt.date], list[str]] = field(default_factory=dict)  # (agent, date) → pages
 
 
 Check = Callable[[PostMortem, Context], Iterable[Violation]]

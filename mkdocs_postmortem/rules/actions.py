@@ -153,6 +153,21 @@ def upstream_update(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
         )
 
 
+@rule("PM411", "unknown-owner", Level.WARNING)
+def unknown_owner(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """When a people file is configured (`owners:`), every owner is a person or alias in it."""
+    if ctx.owners is None:
+        return
+    for item in pm.actions or []:
+        owners = owners_of(item.owner)
+        if len(owners) == 1 and " ".join(owners[0].split()).casefold() not in ctx.owners:
+            yield Violation(
+                item.line,
+                f"{_label(item)} owner '{item.owner}' is not in the people file",
+                "add them (or this spelling as an alias) to the owners file, or use a name that is there",
+            )
+
+
 @rule("PM410", "action-overdue", Level.INFO)
 def action_overdue(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """An open or in-progress action item is past its due date."""

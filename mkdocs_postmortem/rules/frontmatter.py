@@ -114,3 +114,17 @@ def header_matches(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 def _person(text: str) -> str:
     return " ".join(text.split("(")[0].split()).casefold()
 
+
+
+@rule("PM107", "duplicate-incident", Level.WARNING)
+def duplicate_incident(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """One incident, one post-mortem: no other page has the same agent and incident_date."""
+    if pm.meta is None:
+        return
+    others = [p for p in ctx.incidents.get((pm.meta.agent, pm.meta.incident_date), []) if p != pm.path]
+    if others:
+        yield Violation(
+            pm.meta_lines.get("incident_date", 1),
+            f"{', '.join(others)} is about the same incident ({pm.meta.agent}, {pm.meta.incident_date})",
+            "merge the two post-mortems, or correct the agent or incident_date",
+        )

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from mkdocs_postmortem.rules import RULES
-from tests.conftest import check_text, fixture_text
+from mkdocs_postmortem.checker import Checker, Settings
+from tests.conftest import FIXTURES, TODAY, check_text, fixture_text
 
 VALID = fixture_text("valid.md")
 
@@ -95,6 +96,8 @@ CASES = [
     Case("PM408", "vague", replace("Filter retrieval results by tenant at query time", "Improve monitoring"), ["| 2 | Improve"]),
     Case("PM409", "no-upstream", replace("Add cross-tenant retrieval to the runbook (template 09)",
                                          "Add cross-tenant retrieval diagnostics to the on-call dashboard"), ["## 7. Action items"]),
+    Case("PM411", "not-in-people-file", replace("| CoE Lead | 2026-09-30 |", "| Coe Leed | 2026-09-30 |"), ["| 3 | Add"],
+         options={"owners": str(FIXTURES / "owners.yml")}),
     Case("PM410", "overdue", lambda t: t, ["| 3 | Add"], today=dt.date(2026, 10, 1)),
     Case("PM501", "no-audit-line", replace("- **Internal audit:** Notified 2026-09-04.\n", ""), ["## 9. Regulatory"]),
     Case("PM502", "bare-na", replace("Notified 2026-09-04.", "N/A."), ["- **Internal audit:**"]),
@@ -128,7 +131,24 @@ def test_rule_breaks_alone(case: Case) -> None:
 
 
 def test_every_rule_has_a_case() -> None:
-    assert {case.rule for case in CASES} == set(RULES)
+    library_wide = {"PM107"}  # tested below, with several pages
+    assert {case.rule for case in CASES} | library_wide == set(RULES)
+
+
+def test_duplicate_incident_needs_two_pages() -> None:
+    checker = Checker(Settings(today=TODAY))
+    other = VALID.replace("title: Cross-tenant", "title: Again, cross-tenant")
+    results = checker.check_all({"a.md": VALID.encode(), "b.md": other.encode()})
+    line = line_of(VALID, "incident_date:")
+    assert [(f.rule, f.line, f.message.split(" is about")[0]) for f in results["a.md"].findings] == [("PM107", line, "b.md")]
+    assert [(f.rule, f.message.split(" is about")[0]) for f in results["b.md"].findings] == [("PM107", "a.md")]
+    different = other.replace("incident_date: 2026-09-03", "incident_date: 2026-09-02")
+    assert all(not r.findings for r in checker.check_all({"a.md": VALID.encode(), "b.md": different.encode()}).values())
+
+
+def test_people_file_aliases_are_known_owners() -> None:
+    owners = {"owners": str(FIXTURES / "owners.yml")}
+    assert check_text(VALID.replace("| Priya Raman |", "| p. raman |"), **owners) == []
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))

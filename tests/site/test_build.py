@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, fixture_text, run_mkdocs, write_site
+from tests.conftest import REPO, as_agent, fixture_text, run_mkdocs, write_site
 
 VALID = fixture_text("valid.md")
 TWO_OWNERS = VALID.replace("| Platform Lead |", "| Platform Lead + Security |")
@@ -35,7 +35,7 @@ def test_clean_site_builds(tmp_path: Path) -> None:
 
 def test_errors_fail_the_build_and_every_finding_is_listed(tmp_path: Path) -> None:
     broken = TWO_OWNERS.replace("| 2026-10-15 |", "| soon |")
-    write_site(tmp_path, {"postmortems/a.md": broken, "postmortems/b.md": TWO_OWNERS, "notes.md": "# Not a post-mortem\n"})
+    write_site(tmp_path, {"postmortems/a.md": broken, "postmortems/b.md": as_agent(TWO_OWNERS, "b-bot"), "notes.md": "# Not a post-mortem\n"})
     result = run_mkdocs("build", cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
@@ -100,7 +100,7 @@ def test_drafts_are_validated_but_left_out_of_the_build(tmp_path: Path) -> None:
     draft = VALID.replace("status: open", "status: draft").replace("**Status:** Open", "**Status:** Draft")
     draft = draft.replace("| Pat Lee | 2026-09-10 |", "| | |")  # sign-off relaxed for drafts
     # Before the Sev-1 write-up deadline (2026-09-10), so the draft is not yet overdue.
-    write_site(tmp_path, {"postmortems/draft.md": draft, "postmortems/b.md": VALID}, options={"today": "2026-09-08"})
+    write_site(tmp_path, {"postmortems/draft.md": draft, "postmortems/b.md": as_agent(VALID, "b-bot")}, options={"today": "2026-09-08"})
     result = run_mkdocs("build", "--strict", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site/postmortems/b/index.html").exists()
@@ -141,7 +141,7 @@ def test_example_site_builds_strict(tmp_path: Path) -> None:
     shutil.copytree(REPO / "example-site", site, ignore=shutil.ignore_patterns("site"))
     result = run_mkdocs("build", "--strict", cwd=site)
     assert result.returncode == 0, result.stderr
-    built = sorted(p.parent.name for p in (site / "site/postmortems").glob("*/index.html"))
+    built = sorted(p.parent.name for p in (site / "site/postmortems").glob("2026-*/index.html"))
     assert "2026-08-14-finance-invoice-recon" in built
     assert "2026-11-23-sales-email-drafter" not in built  # a draft
     assert len(built) == 5

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import fixture_text, write_site
+from tests.conftest import as_agent, fixture_text, write_site
 
 VALID = fixture_text("valid.md")
 BROKEN = VALID.replace("| Platform Lead |", "| Platform Lead + Security |")
@@ -41,7 +41,7 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:  # type: ignore[no-untyp
 
 
 def test_serve_shows_findings_on_the_page_and_survives_fixes(tmp_path: Path) -> None:
-    write_site(tmp_path, {"postmortems/a.md": BROKEN, "postmortems/b.md": VALID})
+    write_site(tmp_path, {"postmortems/a.md": BROKEN, "postmortems/b.md": as_agent(VALID, "b-bot")})
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen(

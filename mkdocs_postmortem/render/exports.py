@@ -1,0 +1,225 @@
+"""Machine-readable exports of the library: JSON, CSV, iCalendar, RSS and the front matter's JSON Schema.
+
+Each is text built from the models with a library that escapes for its format (json, csv, icalendar,
+ElementTree); `write_exports` writes them atomically, so a killed build never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import email.utils
+import io
+import json
+import os
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Literal
+
+import icalendar
+from pydantic import BaseModel, Field
+
+from ..library import ActionRef, Library
+from ..model import ActionState, Finding, front_matter_schema
+from ..report import spreadsheet_safe
+
+SCHEMA_VERSION = 1
+
+
+class ExportActionItem(BaseModel):
+    number: str
+    action: str
+    owner: str
+    due: dt.date | None = Field(description="The due date, or null when the cell is not a date.")
+    status: Literal["open", "in_progress", "done", "wont_do"]
+    completed: dt.date | None
+    overdue: bool
+    url: str = Field(description="The item's row in its post-mortem page.")
+
+
+class ExportPostMortem(BaseModel):
+    path: str = Field(description="The source file, relative to the project.")
+    url: str
+    title: str
+    agent: str | None
+    severity: Literal["Sev-1", "Sev-2", "Sev-3"] | None
+    incident_date: dt.date | None
+    date: dt.date | None
+    status: Literal["draft", "open", "closed"] | None
+    findings: list[Finding]
+    action_items: list[ExportActionItem]
+
+
+class ExportDocument(BaseModel):
+    """`postmortems.json`: every post-mortem and action item. `schema_version` changes only on breaking changes."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    generated: dt.date = Field(description='The build\'s "today".')
+    postmortems: list[ExportPostMortem]
+
+
+def absolute(url: str, site_url: str | None) -> str:
+    """A site-relative URL made absolute when the site has a `site_url`."""
+    return f"{site_url.rstrip('/')}/{url}" if site_url else url
+
+
+def _state(ref: ActionRef) -> Literal["open", "in_progress", "done", "wont_do"]:
+    return (ref.item.state or ActionState.OPEN).value  # type: ignore[return-value]
+
+
+def postmortems_json(library: Library, site_url: str | None) -> str:
+    by_entry: dict[str, list[ActionRef]] = {}
+    for ref in library.actions:
+        by_entry.setdefault(ref.entry.path, []).append(ref)
+    document = ExportDocument(
+        generated=library.today,
+        postmortems=[
+            ExportPostMortem(
+                path=entry.path,
+                url=absolute(entry.url, site_url),
+                title=entry.title,
+                agent=entry.postmortem.meta.agent if entry.postmortem.meta else None,
+                severity=entry.postmortem.meta.severity.value if entry.postmortem.meta else None,
+                incident_date=entry.postmortem.meta.incident_date if entry.postmortem.meta else None,
+                date=entry.postmortem.meta.date if entry.postmortem.meta else None,
+                status=entry.postmortem.meta.status.value if entry.postmortem.meta else None,
+                findings=entry.findings,
+                action_items=[
+                    ExportActionItem(
+                        number=ref.item.number,
+                        action=ref.item.action,
+                        owner=ref.owner,
+                        due=ref.item.due_date,
+                        status=_state(ref),
+                        completed=ref.item.completed,
+                        overdue=ref.overdue_days is not None,
+                        url=absolute(ref.url, site_url),
+                    )
+                    for ref in by_entry.get(entry.path, [])
+                ],
+            )
+            for entry in library.entries
+        ],
+    )
+    return document.model_dump_json(indent=2) + "\n"
+
+
+CSV_COLUMNS = (
+    "agent", "severity", "postmortem", "postmortem_url", "number", "action", "owner", "due", "status",
+    "completed", "days_overdue", "url",
+)
+
+
+def action_items_csv(library: Library, site_url: str | None) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for ref in library.actions:
+        meta = ref.entry.postmortem.meta
+        row = (
+            meta.agent if meta else "", meta.severity.value if meta else "", ref.entry.title,
+            absolute(ref.entry.url, site_url), ref.item.number, ref.item.action, ref.owner,
+            ref.item.due_date.isoformat() if ref.item.due_date else ref.item.due, _state(ref),
+            ref.item.completed.isoformat() if ref.item.completed else "",
+            "" if ref.overdue_days is None else str(ref.overdue_days), absolute(ref.url, site_url),
+        )
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def action_items_ics(library: Library, site_url: str | None) -> str:
+    """One all-day event per open action item on its due date; UIDs stay the same from build to build."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//mkdocs-postmortem//Post-mortem action items//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Post-mortem action items")
+    stamp = dt.datetime.combine(library.today, dt.time(), tzinfo=dt.timezone.utc)
+    for ref in library.open_actions:
+        if ref.item.due_date is None:
+            continue
+        meta = ref.entry.postmortem.meta
+        event = icalendar.Event()
+        event.add("uid", f"{_uid_part(ref.entry.src_uri)}-{ref.anchor}@mkdocs-postmortem")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", ref.item.due_date)
+        event.add("dtend", ref.item.due_date + dt.timedelta(days=1))
+        event.add("summary", f"{ref.item.action} ({ref.owner})")
+        event.add(
+            "description",
+            f"Owner: {ref.owner}\nStatus: {Library.state_label(ref.item.state)}\n"
+            f"Post-mortem: {ref.entry.title}\nAgent: {meta.agent if meta else ''}",
+        )
+        event.add("url", absolute(ref.url, site_url))
+        if meta:
+            event.add("categories", [meta.agent])
+        calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
+
+
+def _uid_part(src_uri: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", src_uri.removesuffix(".md")).strip("-").lower()
+
+
+def feed_xml(library: Library, site_name: str, site_url: str | None, description: str) -> str:
+    """An RSS 2.0 feed of post-mortems by write-up date, newest first (like mkdocs-rss-plugin's)."""
+    rss = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(rss, "channel")
+    ET.SubElement(channel, "title").text = f"{site_name}: post-mortems"
+    ET.SubElement(channel, "link").text = absolute("", site_url) or "./"
+    ET.SubElement(channel, "description").text = description
+    ET.SubElement(channel, "generator").text = "mkdocs-postmortem"
+    build = dt.datetime.combine(library.today, dt.time(), tzinfo=dt.timezone.utc)
+    ET.SubElement(channel, "lastBuildDate").text = email.utils.format_datetime(build)
+    dated = [e for e in library.entries if e.postmortem.meta]
+    for entry in sorted(dated, key=lambda e: (e.postmortem.meta.date, e.path), reverse=True):  # type: ignore[union-attr]
+        meta = entry.postmortem.meta
+        assert meta is not None
+        item = ET.SubElement(channel, "item")
+        ET.SubElement(item, "title").text = entry.title
+        link = absolute(entry.url, site_url)
+        ET.SubElement(item, "link").text = link
+        ET.SubElement(item, "guid", isPermaLink="true" if site_url else "false").text = link
+        published = dt.datetime.combine(meta.date, dt.time(), tzinfo=dt.timezone.utc)
+        ET.SubElement(item, "pubDate").text = email.utils.format_datetime(published)
+        ET.SubElement(item, "author").text = meta.author
+        summary = entry.postmortem.summary.text if entry.postmortem.summary else ""
+        ET.SubElement(item, "description").text = f"{meta.severity.value} · {meta.agent} · {meta.status.value}. {summary}"
+        for category in (meta.agent, meta.severity.value, *meta.tags):
+            ET.SubElement(item, "category").text = category
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+
+
+def schema_json() -> str:
+    return json.dumps(front_matter_schema(), indent=2) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so readers see the old content or the new, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_exports(folder: Path, library: Library, site_name: str, site_url: str | None, description: str) -> list[Path]:
+    """Write every export into `folder` (the post-mortem folder of `site_dir`)."""
+    contents = {
+        "postmortems.json": postmortems_json(library, site_url),
+        "action-items.csv": action_items_csv(library, site_url),
+        "action-items.ics": action_items_ics(library, site_url),
+        "feed.xml": feed_xml(library, site_name, site_url, description),
+        "postmortem.schema.json": schema_json(),
+    }
+    written = []
+    for name, text in contents.items():
+        write_atomic(folder / name, text)
+        written.append(folder / name)
+    return written
+
