@@ -101,16 +101,26 @@ class Library:
         )
 
     def owner(self, name: str) -> str:
-        """The canonical name of an owner: its alias target, else the name as first written."""
-        return self.aliases.get(fold(name), self._first_spelling.get(fold(name), " ".join(name.split())))
+        """The canonical name of an owner: its alias target, else its most used spelling."""
+        folded = fold(name)
+        return self.aliases.get(folded) or self._spelling.get(folded, " ".join(name.split()))
 
     @cached_property
-    def _first_spelling(self) -> dict[str, str]:
-        spelling: dict[str, str] = {}
-        for entry in sorted(self.entries, key=lambda e: e.path):
+    def _spelling(self) -> dict[str, str]:
+        """Folded owner → the spelling written most often; ties go to the newest post-mortem's, then to
+        the spelling with more capitalised words ("Priya Raman" over "priya RAMAN")."""
+        seen: dict[str, dict[str, tuple[int, dt.date]]] = defaultdict(dict)
+        for entry in self.entries:
+            written = entry.postmortem.meta.date if entry.postmortem.meta else dt.date.min
             for item in entry.postmortem.actions or []:
-                spelling.setdefault(fold(item.owner), " ".join(item.owner.split()))
-        return spelling
+                spelling = " ".join(item.owner.split())
+                count, latest = seen[fold(spelling)].get(spelling, (0, dt.date.min))
+                seen[fold(spelling)][spelling] = (count + 1, max(latest, written))
+        def rank(spellings: dict[str, tuple[int, dt.date]], spelling: str) -> tuple[int, dt.date, int, str]:
+            capitalised = sum(1 for word in spelling.split() if word[:1].isupper() and word[1:].islower())
+            return (*spellings[spelling], capitalised, spelling)
+
+        return {folded: max(spellings, key=lambda s: rank(spellings, s)) for folded, spellings in seen.items()}
 
     @cached_property
     def actions(self) -> list[ActionRef]:

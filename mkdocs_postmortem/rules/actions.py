@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..model import ActionItem, Level, PostMortem, Status
 from . import Context, Violation, rule
 
-_OWNER_SEPARATOR = re.compile(r"\s*\+\s*|\s+&\s+|\s*/\s*|\s*,\s*|\s*;\s*|\s+and\s+", re.IGNORECASE)
+_OWNER_SEPARATOR = re.compile(r"\s*\+\s*|\s+&\s+|(?<=\w)\s*/\s*(?=\w)|\s*,\s*|\s*;\s*|\s+and\s+", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r"\([^)]*\)")
 _VAGUE_VERB = re.compile(
     r"^(?:investigate|look(?:ing)? into|explore|consider|review|research|analy[sz]e|check|monitor|"

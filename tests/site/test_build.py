@@ -144,4 +144,4 @@ def test_example_site_builds_strict(tmp_path: Path) -> None:
     built = sorted(p.parent.name for p in (site / "site/postmortems").glob("2026-*/index.html"))
     assert "2026-08-14-finance-invoice-recon" in built
     assert "2026-11-23-sales-email-drafter" not in built  # a draft
-    assert len(built) == 5
+    assert len(built) == 6
