@@ -59,6 +59,8 @@ def test_serve_shows_findings_on_the_page_and_survives_fixes(tmp_path: Path) -> 
         assert 'class="admonition failure postmortem-findings"' in page
         assert "PM403" in page and "Platform Lead + Security" in page
         assert "postmortem-findings" not in (fetch(f"http://127.0.0.1:{port}/postmortems/b/") or "")
+        home = f"http://127.0.0.1:{port}/postmortems/"
+        assert "⚠ 1 error" in (fetch(home) or ""), "the library does not mark the broken page"
 
         (tmp_path / "docs/postmortems/a.md").write_text(VALID.replace("| Alicia Gomez | 2026-09-10 |", "| Alicia Gomez | 2026-09-08 |"), encoding="utf-8")
         assert wait_for(lambda: "PM602" in (fetch(url) or "")), "the warning did not replace the error on rebuild"
@@ -70,6 +72,7 @@ def test_serve_shows_findings_on_the_page_and_survives_fixes(tmp_path: Path) -> 
 
         (tmp_path / "docs/postmortems/a.md").write_text(VALID, encoding="utf-8")
         assert wait_for(lambda: "postmortem-findings" not in (fetch(url) or "x")), "fixing the page did not clear findings"
+        assert "⚠" not in (fetch(home) or "⚠"), "the library was not regenerated after the fix"
         assert server.poll() is None, "the server died"
     finally:
         server.terminate()
