@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .dates import CalendarError, holiday_calendar, resolve_today
 from .model import Finding, Level, MetaProblem, PostMortem
+from .limits import MAX_FILE_BYTES, megabytes
 from .parse import parse_postmortem
 from .people import PeopleFileError, load_people
 from .rules import RULES, Context, find_rule, run_rules
@@ -87,28 +88,33 @@ class Checked:
 
 
 class ParseCache:
-    """Parsed pages keyed by path and content hash: an unchanged page is never parsed twice."""
+    """Parsed pages keyed by content: an unchanged page is never parsed twice, a renamed one neither."""
 
     def __init__(self) -> None:
-        self._pages: dict[str, tuple[bytes, PostMortem]] = {}
+        self._pages: dict[bytes, PostMortem] = {}
         self.parses = 0
         self.hits = 0
 
+    @staticmethod
+    def _key(source: bytes) -> bytes:
+        return hashlib.blake2b(source, digest_size=16).digest()
+
     def parse(self, path: str, source: bytes) -> PostMortem:
-        digest = hashlib.blake2b(source, digest_size=16).digest()
-        cached = self._pages.get(path)
-        if cached and cached[0] == digest:
+        key = self._key(source)
+        cached = self._pages.get(key)
+        if cached is not None:
             self.hits += 1
-            return cached[1]
+            return cached if cached.path == path else replace(cached, path=path)
         self.parses += 1
         postmortem = parse_source(path, source)
-        self._pages[path] = (digest, postmortem)
+        self._pages[key] = postmortem
         return postmortem
 
-    def forget(self, keep: set[str]) -> None:
-        """Drop pages that are no longer in the library."""
-        for path in set(self._pages) - keep:
-            del self._pages[path]
+    def retain(self, sources: Iterable[bytes]) -> None:
+        """Forget every page whose content is not among `sources` (deleted or edited since)."""
+        keep = {self._key(source) for source in sources}
+        for key in set(self._pages) - keep:
+            del self._pages[key]
 
 
 class Checker:
@@ -120,12 +126,16 @@ class Checker:
         self.levels = settings.levels()
         self.cache = cache or ParseCache()
 
-    def check_all(self, sources: dict[str, bytes]) -> dict[str, Checked]:
+    def check_all(self, sources: dict[str, bytes], refused: dict[str, str] | None = None) -> dict[str, Checked]:
         """Parse (or reuse) every page, then validate each knowing the whole library.
 
-        Never raises: a bug of ours becomes a PM000 finding on the page being processed.
+        `refused` pages (path → why) were not read, and are reported by PM001. Never raises: a bug of
+        ours becomes a PM000 finding on the page being processed.
         """
-        parsed: dict[str, PostMortem | Exception] = {}
+        parsed: dict[str, PostMortem | Exception] = {
+            path: PostMortem(path=path, meta_problems=[MetaProblem(line=1, kind="unreadable", message=why)], skipped=True)
+            for path, why in (refused or {}).items()
+        }
         for path, source in sources.items():
             try:
                 parsed[path] = self.cache.parse(path, source)
@@ -173,6 +183,9 @@ def parse_source(path: str, source: bytes) -> PostMortem:
 
     A page with a bad byte is still read (the byte replaced) so its other findings are not hidden.
     """
+    if len(source) > MAX_FILE_BYTES:
+        message = f"the file is {megabytes(len(source))}, over the {megabytes(MAX_FILE_BYTES)} limit for a post-mortem"
+        return PostMortem(path=path, meta_problems=[MetaProblem(line=1, kind="too_large", message=message)], skipped=True)
     try:
         return parse_postmortem(path, source.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

@@ -13,7 +13,6 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 
 import click
-import frontmatter
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
@@ -21,8 +20,7 @@ from .checker import Checked, Checker, ConfigError
 from .dates import WRITE_UP_BUSINESS_DAYS, resolve_today, write_up_deadline
 from .library import ActionRef, Entry, Library, fold
 from .model import FrontMatter, Level, Severity, front_matter_schema, normalise_severity
-from .project import Project, load_project
-from .render import environment
+from .project import Project, load_project, outside
 from .report import as_github, as_json, as_sarif, as_text, spreadsheet_safe
 from .rules import RULES, reference_table
 
@@ -50,9 +48,13 @@ def _read(path: Path) -> bytes:
 
 
 def _check_library(project: Project, extra: Iterable[Path] = ()) -> dict[Path, Checked]:
-    checker = Checker(project.settings)
-    paths = dict.fromkeys([*project.sources(), *extra])
-    return {path: checker.check(project.display(path), _read(path)) for path in paths}
+    checker = Checker(project.settings, project.root)
+    paths = list(dict.fromkeys([*project.sources(), *extra]))
+    refused = {project.display(p): "the file is a link to a place outside docs_dir, so it was not read"
+               for p in paths if p.is_symlink() and outside(p, project.docs_dir)}
+    sources = {project.display(p): _read(p) for p in paths if project.display(p) not in refused}
+    results = checker.check_all(sources, refused)
+    return {path: results[project.display(path)] for path in paths}
 
 
 def _library(project: Project, checked: dict[Path, Checked]) -> Library:
@@ -99,6 +101,10 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
     Example:
       mkdocs-postmortem new --agent finance-invoice-recon --severity Sev-2 --incident-date 2026-08-14
     """
+    import frontmatter  # only `new` writes front matter and renders the scaffold
+
+    from .render import environment
+
     project = _project(config_file)
     try:
         level = Severity(normalise_severity(severity))
@@ -121,7 +127,7 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
         raise ConfigProblem(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}") from None
 
     target = project.folder / f"{incident_date:%Y-%m-%d}-{agent}.md"
-    body = _scaffold().render(agent=agent, severity=level.value, incident_date=f"{incident_date:%Y-%m-%d}")
+    body = environment(markdown=True).get_template("postmortem.md").render(agent=agent, severity=level.value, incident_date=f"{incident_date:%Y-%m-%d}")
     text = frontmatter.dumps(frontmatter.Post(body, **metadata), sort_keys=False) + "\n"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -138,10 +144,6 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
     else:
         click.echo("Sev-3: a post-mortem is optional and has no write-up deadline.")
     click.echo("Replace every [placeholder], then run `mkdocs-postmortem check`.")
-
-
-def _scaffold() -> jinja2.Template:
-    return environment(markdown=True).get_template("postmortem.md")
 
 
 @cli.command()
@@ -288,4 +290,11 @@ def rules() -> None:
 
 
 def main() -> None:
-    cli(prog_name="mkdocs-postmortem")
+    """The console script: a bug of ours is reported as such (exit 3), never as a traceback."""
+    try:
+        cli(prog_name="mkdocs-postmortem")
+    except Exception as exc:  # noqa: BLE001
+        click.echo(
+            f"mkdocs-postmortem: internal error ({type(exc).__name__}: {exc}) — please report a bug", err=True
+        )
+        sys.exit(3)

@@ -5,6 +5,7 @@ Pure functions over models: no Markdown, no HTML, no MkDocs.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -92,6 +93,7 @@ class Library:
     entries: list[Entry]
     today: dt.date
     aliases: dict[str, str] = field(default_factory=dict)  # folded alias → canonical person
+    holidays: str | None = None  # the calendar write-up deadlines skip
 
     def __post_init__(self) -> None:
         self.entries = sorted(
@@ -136,6 +138,19 @@ class Library:
                 )
                 refs.append(ActionRef(entry, item, self.owner(item.owner) if item.owner else "(no owner)", anchor, overdue))
         return refs
+
+    @cached_property
+    def by_uri(self) -> dict[str, Entry]:
+        """Entries by their docs_dir-relative source path."""
+        return {entry.src_uri: entry for entry in self.entries}
+
+    @cached_property
+    def actions_by_path(self) -> dict[str, list[ActionRef]]:
+        """Each post-mortem's action items, by its path."""
+        grouped: dict[str, list[ActionRef]] = defaultdict(list)
+        for ref in self.actions:
+            grouped[ref.entry.path].append(ref)
+        return grouped
 
     @cached_property
     def item_counts(self) -> dict[str, tuple[int, int]]:
@@ -248,23 +263,30 @@ class Library:
         dated = [e for e in self.entries if e.postmortem.meta]
         if not dated:
             return []
-        first = min(e.postmortem.meta.incident_date for e in dated if e.postmortem.meta)
+        incidents: dict[str, list[Entry]] = defaultdict(list)
+        for entry in dated:
+            incidents[quarter_of(entry.postmortem.meta.incident_date)].append(entry)  # type: ignore[union-attr]
+        # Each item once: (written, completed, is open, ref); then every quarter is a filter over that.
+        items = [
+            (ref.entry.postmortem.meta.date, ref.item.completed, ref.is_open, ref)
+            for ref in self.actions
+            if ref.entry.postmortem.meta
+        ]
+        opened: dict[str, list[ActionRef]] = defaultdict(list)
+        closed: dict[str, list[ActionRef]] = defaultdict(list)
+        for written, completed, is_open, ref in items:
+            opened[quarter_of(written)].append(ref)
+            if not is_open and completed:
+                closed[quarter_of(completed)].append(ref)
+        first = min(e.postmortem.meta.incident_date for e in dated)  # type: ignore[union-attr]
         views = []
         for quarter in quarter_range(quarter_of(first), quarter_of(self.today)):
             start, end = quarter_bounds(quarter)
-            in_quarter = [e for e in dated if e.postmortem.meta and start <= e.postmortem.meta.incident_date <= end]
+            cutoff = _months_before(min(end, self.today), 6)
+            in_quarter = incidents.get(quarter, [])
             by_severity: dict[str, int] = defaultdict(int)
             for entry in in_quarter:
-                if entry.postmortem.meta:
-                    by_severity[entry.postmortem.meta.severity.value] += 1
-            opened = [r for r in self.actions if r.entry.postmortem.meta and start <= r.entry.postmortem.meta.date <= end]
-            closed = [r for r in self.actions if not r.is_open and r.item.completed and start <= r.item.completed <= end]
-            cutoff = _months_before(min(end, self.today), 6)
-            failed = [
-                r for r in self.actions
-                if r.entry.postmortem.meta and r.entry.postmortem.meta.date < cutoff
-                and (r.is_open or (r.item.completed is not None and r.item.completed > end))
-            ]
+                by_severity[entry.postmortem.meta.severity.value] += 1  # type: ignore[union-attr]
             views.append(
                 QuarterView(
                     quarter=quarter,
@@ -272,11 +294,15 @@ class Library:
                     end=end,
                     incidents=in_quarter,
                     by_severity={s.value: by_severity[s.value] for s in Severity if by_severity[s.value]},
-                    opened=opened,
-                    closed=closed,
-                    still_open=[r for r in opened if r.is_open],
-                    late=[e for e in in_quarter if _written_late(e)],
-                    failed=failed,
+                    opened=opened.get(quarter, []),
+                    closed=closed.get(quarter, []),
+                    still_open=[ref for ref in opened.get(quarter, []) if ref.is_open],
+                    late=[e for e in in_quarter if self.written_late(e)],
+                    failed=[
+                        ref
+                        for written, completed, is_open, ref in items
+                        if written < cutoff and (is_open or (completed is not None and completed > end))
+                    ],
                 )
             )
         views.reverse()
@@ -304,25 +330,35 @@ class Library:
         An item opens on its post-mortem's write-up date and closes on its completion date; a closed
         item with no completion date given is counted closed from its due date (or from today).
         """
-        events: list[tuple[dt.date, dt.date | None]] = []
+        opened_on: list[dt.date] = []
+        closed_on: list[dt.date] = []
         for ref in self.actions:
             meta = ref.entry.postmortem.meta
             if meta is None:
                 continue
-            closed_on = None
+            opened_on.append(meta.date)
             if not ref.is_open:
-                closed_on = ref.item.completed or min(ref.item.due_date or self.today, self.today)
-            events.append((meta.date, closed_on))
-        if not events:
+                closed_on.append(max(meta.date, ref.item.completed or min(ref.item.due_date or self.today, self.today)))
+        if not opened_on:
             return []
+        opened_on.sort()
+        closed_on.sort()
         points = []
-        for month in month_range(min(opened for opened, _ in events), self.today):
+        for month in month_range(opened_on[0], self.today):
             year, number = map(int, month.split("-"))
             end = min(dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1), self.today)
-            opened = sum(1 for start, _ in events if start <= end)
-            closed = sum(1 for start, stop in events if start <= end and stop is not None and stop <= end)
+            opened = bisect.bisect_right(opened_on, end)
+            closed = bisect.bisect_right(closed_on, end)
             points.append((end, opened - closed, closed))
         return points
+
+    def written_late(self, entry: Entry) -> bool:
+        """Written up after its Sev-1/Sev-2 deadline (drafts are judged when published)."""
+        meta = entry.postmortem.meta
+        if meta is None or meta.status is Status.DRAFT:
+            return False
+        deadline = write_up_deadline(meta.severity, meta.incident_date, self.holidays)
+        return deadline is not None and meta.date > deadline
 
     @staticmethod
     def state_label(state: ActionState | None) -> str:
@@ -385,14 +421,6 @@ class QuarterView:
     still_open: list[ActionRef]
     late: list[Entry]
     failed: list[ActionRef]  # open more than six months after their post-mortem, at the quarter's end
-
-
-def _written_late(entry: Entry) -> bool:
-    meta = entry.postmortem.meta
-    if meta is None or meta.status is Status.DRAFT:
-        return False
-    deadline = write_up_deadline(meta.severity, meta.incident_date)
-    return deadline is not None and meta.date > deadline
 
 
 def _median(values: list[dt.timedelta]) -> dt.timedelta | None:

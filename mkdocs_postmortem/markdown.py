@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyromark
 
@@ -66,16 +66,6 @@ class Html:
 Block = Heading | Paragraph | ListBlock | Table | Html
 
 
-@dataclass(slots=True)
-class _Sink:
-    """Where text goes while inside a heading, paragraph, item or cell."""
-
-    parts: list[str] = field(default_factory=list)
-
-    def text(self) -> str:
-        return "".join(self.parts).strip()
-
-
 class _LineIndex:
     """Turns UTF-8 byte offsets into 1-based line numbers."""
 
@@ -87,93 +77,104 @@ class _LineIndex:
 
 
 def parse_blocks(text: str) -> list[Block]:
-    """Parse Markdown text into blocks; line numbers count from the first line of `text`."""
+    """Parse Markdown text into blocks; line numbers count from the first line of `text`.
+
+    One pass over pulldown-cmark's events; this loop is the plugin's hottest code, so it uses plain
+    lists as text sinks and dictionary look-ups instead of pattern matching.
+    """
     lines = _LineIndex(text.encode("utf-8"))
     blocks: list[Block] = []
-    sinks: list[_Sink | None] = []  # None: text is discarded (code blocks)
+    sinks: list[list[str] | None] = []  # None: text is discarded (code blocks)
     lists: list[ListBlock] = []
     items: list[Item] = []
     table: Table | None = None
     row: list[Cell] | None = None
 
     for event, span in pyromark.events_with_range(text, options=_OPTIONS):
-        if isinstance(event, str):  # SoftBreak, HardBreak, Rule
+        if event.__class__ is str:  # SoftBreak, HardBreak, Rule
             if sinks and sinks[-1] is not None and event != "Rule":
-                sinks[-1].parts.append("\n")
+                sinks[-1].append("\n")
             continue
-        kind, value = next(iter(event.items()))
-        if kind in ("Text", "Code"):
+        value = event.get("Text")
+        if value is None:
+            value = event.get("Code")
+        if value is not None:
             if sinks and sinks[-1] is not None:
-                sinks[-1].parts.append(value)
-        elif kind == "InlineHtml":
-            if sinks and sinks[-1] is not None:
-                sinks[-1].parts.append(" " if value.lower().startswith("<br") else value)
-        elif kind == "Html":
-            if sinks and sinks[-1] is not None:
-                sinks[-1].parts.append(value)
-        elif kind == "Start":
-            tag = value if isinstance(value, str) else next(iter(value))
-            start = span["start"]
-            if tag == "Heading":
-                sinks.append(_Sink())
+                sinks[-1].append(value)
+            continue
+        start_tag = event.get("Start")
+        if start_tag is not None:
+            tag = start_tag if start_tag.__class__ is str else next(iter(start_tag))
+            if tag == "TableCell" or tag == "Heading" or tag == "HtmlBlock":
+                sinks.append([])
+            elif tag == "TableRow" or tag == "TableHead":
+                row = []
             elif tag == "Paragraph":
                 if items:  # an item's paragraphs are the item's text
                     sink = sinks[-1]
-                    if sink is not None and sink.parts:
-                        sink.parts.append("\n")
+                    if sink:
+                        sink.append("\n")
                 else:
-                    sinks.append(_Sink())
+                    sinks.append([])
+            elif tag == "Item":
+                item = Item("", lines.line(span["start"]), len(lists) - 1)
+                lists[0].items.append(item)
+                items.append(item)
+                sinks.append([])
             elif tag == "List":
-                block = ListBlock([], lines.line(start))
+                block = ListBlock([], lines.line(span["start"]))
                 if not lists:
                     blocks.append(block)
                 lists.append(block)
-            elif tag == "Item":
-                item = Item("", lines.line(start), len(lists) - 1)
-                lists[0].items.append(item)
-                items.append(item)
-                sinks.append(_Sink())
             elif tag == "Table":
-                table = Table([], [], lines.line(start))
-            elif tag in ("TableHead", "TableRow"):
-                row = []
-            elif tag == "TableCell":
-                sinks.append(_Sink())
+                table = Table([], [], lines.line(span["start"]))
             elif tag == "CodeBlock":
                 sinks.append(None)
-            elif tag == "HtmlBlock":
-                sinks.append(_Sink())
-        elif kind == "End":
-            tag = value if isinstance(value, str) else next(iter(value))
-            start = span["start"]
-            if tag == "Heading":
-                sink = sinks.pop()
-                level = int(value["Heading"][1:]) if isinstance(value, dict) else 1
-                blocks.append(Heading(level, sink.text() if sink else "", lines.line(start)))
-            elif tag == "Paragraph" and not items:
-                sink = sinks.pop()
-                blocks.append(Paragraph(sink.text() if sink else "", lines.line(start)))
-            elif tag == "Item":
-                sink = sinks.pop()
-                item = items.pop()
-                item.text = sink.text() if sink else ""
-            elif tag == "List":
-                lists.pop()
-            elif tag == "TableCell":
+            continue
+        end_tag = event.get("End")
+        if end_tag is not None:
+            tag = end_tag if end_tag.__class__ is str else next(iter(end_tag))
+            if tag == "TableCell":
                 sink = sinks.pop()
                 if row is not None:
-                    row.append(Cell(sink.text() if sink else "", lines.line(start)))
-            elif tag == "TableHead" and table is not None and row is not None:
-                table.header = [cell.text for cell in row]
-            elif tag == "TableRow" and table is not None and row is not None:
-                table.rows.append(row)
-            elif tag == "Table" and table is not None:
-                blocks.append(table)
+                    row.append(Cell(_joined(sink), lines.line(span["start"])))
+            elif tag == "TableRow":
+                if table is not None and row is not None:
+                    table.rows.append(row)
+            elif tag == "Paragraph":
+                if not items:
+                    blocks.append(Paragraph(_joined(sinks.pop()), lines.line(span["start"])))
+            elif tag == "Item":
+                items.pop().text = _joined(sinks.pop())
+            elif tag == "Heading":
+                level = int(end_tag["Heading"][1:])
+                blocks.append(Heading(level, _joined(sinks.pop()), lines.line(span["start"])))
+            elif tag == "List":
+                lists.pop()
+            elif tag == "TableHead":
+                if table is not None and row is not None:
+                    table.header = [cell.text for cell in row]
+            elif tag == "Table":
+                if table is not None:
+                    blocks.append(table)
                 table = None
             elif tag == "CodeBlock":
                 sinks.pop()
             elif tag == "HtmlBlock":
                 sink = sinks.pop()
                 if sink is not None:
-                    blocks.append(Html(sink.text(), lines.line(start)))
+                    blocks.append(Html(_joined(sink), lines.line(span["start"])))
+            continue
+        value = event.get("InlineHtml")
+        if value is not None:
+            if sinks and sinks[-1] is not None:
+                sinks[-1].append(" " if value[:3].lower() == "<br" else value)
+            continue
+        value = event.get("Html")
+        if value is not None and sinks and sinks[-1] is not None:
+            sinks[-1].append(value)
     return blocks
+
+
+def _joined(parts: list[str] | None) -> str:
+    return "".join(parts).strip() if parts else ""

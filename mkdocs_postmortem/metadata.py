@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .limits import MAX_FRONT_MATTER_BYTES, MAX_YAML_NODES
 from .model import FrontMatter, MetaProblem
 
 # The same block MkDocs' own `utils/meta.py` recognises, so both always read the same front matter.
@@ -56,6 +57,11 @@ def read_front_matter(text: str) -> MetaResult:
         return result
 
     result = MetaResult(body_start=match.end(), lines=match.group(0).count("\n"))
+    if len(match.group(1)) > MAX_FRONT_MATTER_BYTES:
+        result.problems.append(
+            MetaProblem(line=1, kind="yaml", message=f"the front matter is over the {MAX_FRONT_MATTER_BYTES // 1000} KB limit")
+        )
+        return result
     data = _load_yaml(match.group(1), result)
     if data is None:
         return result
@@ -88,6 +94,14 @@ def _load_yaml(source: str, result: MetaResult) -> dict[str, Any] | None:
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_YAML_NODES:
+            result.problems.append(
+                MetaProblem(
+                    line=2, kind="yaml",
+                    message=f"the front matter's YAML aliases expand to more than {MAX_YAML_NODES:,} values",
+                )
+            )
+            return None
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -109,6 +123,20 @@ def _load_yaml(source: str, result: MetaResult) -> dict[str, Any] | None:
         for key_node, _ in node.value:
             result.key_lines[str(key_node.value)] = key_node.start_mark.line + 2
     return {str(key): value for key, value in data.items()}
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document has once aliases are expanded, counting no further than the limit."""
+    count, stack = 0, [root]
+    while stack and count <= MAX_YAML_NODES:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return count
 
 
 def _describe(key: str | None, value: object, reason: str) -> str:

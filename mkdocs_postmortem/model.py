@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -172,20 +173,27 @@ def front_matter_schema() -> dict[str, object]:
     }
 
 
-class Located(BaseModel):
+# The parsed body. Built only by the parser, which already gives every value its type, so these are
+# plain dataclasses (thousands per library: pydantic validation here would cost more than parsing).
+
+
+@dataclass(slots=True, kw_only=True)
+class Located:
     """Anything read from the page, with the 1-based line it starts on."""
 
     line: int
 
 
+@dataclass(slots=True, kw_only=True)
 class MetaProblem(Located):
     """A front-matter problem found while reading (YAML syntax, a missing or invalid key)."""
 
-    kind: Literal["unreadable", "yaml", "missing", "invalid", "sev4"]
+    kind: Literal["unreadable", "too_large", "yaml", "missing", "invalid", "sev4"]
     key: str | None = None
     message: str
 
 
+@dataclass(slots=True, kw_only=True)
 class HeaderLine(Located):
     """A bold header line left in the body, such as `**Severity:** Sev-2`."""
 
@@ -193,6 +201,7 @@ class HeaderLine(Located):
     value: str
 
 
+@dataclass(slots=True, kw_only=True)
 class Section(Located):
     """One of the template's ten sections, found by its heading."""
 
@@ -201,12 +210,14 @@ class Section(Located):
     empty: bool
 
 
+@dataclass(slots=True, kw_only=True)
 class TextItem(Located):
     """A list item or paragraph of plain text (formatting removed)."""
 
     text: str
 
 
+@dataclass(slots=True, kw_only=True)
 class TimelineEvent(Located):
     time: str
     event: str
@@ -214,17 +225,20 @@ class TimelineEvent(Located):
     has_time: bool = False
 
 
+@dataclass(slots=True, kw_only=True)
 class ImpactRow(Located):
     dimension: str
     impact: str
 
 
+@dataclass(slots=True, kw_only=True)
 class WhyPair(Located):
     question: str
     answer: str
     answer_line: int | None = None
 
 
+@dataclass(slots=True, kw_only=True)
 class ActionItem(Located):
     number: str
     action: str
@@ -235,9 +249,10 @@ class ActionItem(Located):
     status: str
     state: ActionState | None = None
     completed: dt.date | None = None
-    extra: dict[str, str] = Field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(slots=True, kw_only=True)
 class RegulatoryLine(Located):
     kind: Literal["eu_ai_act", "sector", "internal_audit"]
     label: str
@@ -245,6 +260,7 @@ class RegulatoryLine(Located):
     applicable: bool | None = None
 
 
+@dataclass(slots=True, kw_only=True)
 class SignOff(Located):
     role: str
     role_key: Literal["author", "department", "security", "sponsor"] | None
@@ -253,6 +269,7 @@ class SignOff(Located):
     signed: dt.date | None = None
 
 
+@dataclass(slots=True, kw_only=True)
 class Suppression(Located):
     """`<!-- postmortem: disable PM409 reason="…" -->`: waives rules for the block that follows."""
 
@@ -262,35 +279,37 @@ class Suppression(Located):
     last_line: int
 
 
+@dataclass(slots=True, kw_only=True)
 class Placeholder(Located):
     text: str
 
 
-class PostMortem(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class PostMortem:
     """Everything the parser read from one page; rules and the library read only this."""
 
     path: str
     meta: FrontMatter | None = None
-    meta_problems: list[MetaProblem] = Field(default_factory=list)
-    meta_lines: dict[str, int] = Field(default_factory=dict)
-    front_matter_line: int = 1
+    meta_problems: list[MetaProblem] = field(default_factory=list)
+    meta_lines: dict[str, int] = field(default_factory=dict)
     title: str | None = None
     title_line: int = 1
-    headers: list[HeaderLine] = Field(default_factory=list)
-    sections: dict[str, Section] = Field(default_factory=dict)
+    headers: list[HeaderLine] = field(default_factory=list)
+    sections: dict[str, Section] = field(default_factory=dict)
     summary: TextItem | None = None
     timeline: list[TimelineEvent] | None = None
     impact: list[ImpactRow] | None = None
-    went_well: list[TextItem] = Field(default_factory=list)
-    went_wrong: list[TextItem] = Field(default_factory=list)
-    whys: list[WhyPair] = Field(default_factory=list)
+    went_well: list[TextItem] = field(default_factory=list)
+    went_wrong: list[TextItem] = field(default_factory=list)
+    whys: list[WhyPair] = field(default_factory=list)
     systemic_cause: TextItem | None = None
     actions: list[ActionItem] | None = None
-    communications: list[TextItem] = Field(default_factory=list)
-    regulatory: list[RegulatoryLine] = Field(default_factory=list)
+    communications: list[TextItem] = field(default_factory=list)
+    regulatory: list[RegulatoryLine] = field(default_factory=list)
     signoff: list[SignOff] | None = None
-    placeholders: list[Placeholder] = Field(default_factory=list)
-    suppressions: list[Suppression] = Field(default_factory=list)
+    placeholders: list[Placeholder] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    skipped: bool = False  # over a size limit: not parsed, so only PM001 applies
 
     @property
     def is_draft(self) -> bool:

@@ -7,12 +7,14 @@ import re
 from collections.abc import Iterator
 
 from . import markdown as md
+from .limits import MAX_LINE_CHARS, MAX_LIST_DEPTH, MAX_TABLE_ROWS
 from .metadata import read_front_matter
 from .model import (
     ActionItem,
     ActionState,
     HeaderLine,
     ImpactRow,
+    MetaProblem,
     Placeholder,
     PostMortem,
     RegulatoryLine,
@@ -52,7 +54,7 @@ SECTION_TITLES: dict[str, str] = {
 _HEADING_NAMES = {name: key for key, names in SECTIONS.items() for name in names}
 
 _HEADING_NUMBER = re.compile(r"^\s*(?:section\s+)?\d+\s*[.):-]?\s*", re.IGNORECASE)
-_PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
+_PARENTHETICAL = re.compile(r"\s?\([^)]{0,200}\)")
 _HEADER_LINE = re.compile(
     r"\b(Author|Date|Severity|Status)\s*:\s*(.*?)(?=\s+\b(?:Author|Date|Severity|Status)\s*:|$)",
     re.MULTILINE,
@@ -60,11 +62,11 @@ _HEADER_LINE = re.compile(
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TIME_CELL = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2}))?(?:\s*(?:UTC|Z))?$")
 _Q_MARK = re.compile(r"(?m)^\s*Q\s*:\s*")
-_A_MARK = re.compile(r"(?m)(?:^|(?<=[?.!])\s+)\s*A\s*:\s*")
+_A_MARK = re.compile(r"(?m)(?:^|(?<=[?.!]))\s*A\s*:\s*")
 _SYSTEMIC = re.compile(r"(?im)^\s*underlying systemic cause\s*[:.—-]?\s*(.*)$")
 
 _SUPPRESSION = re.compile(
-    r"<!--\s*postmortem:\s*disable\s+(?P<rules>[\w\s,-]+?)\s*"
+    r"<!--\s*postmortem:\s*disable\s+(?P<rules>[\w\s,-]{1,200}?)\s*"
     r"(?:reason\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'))?\s*-->",
     re.IGNORECASE,
 )
@@ -109,7 +111,7 @@ _STATUS_PATTERNS: tuple[tuple[ActionState, re.Pattern[str]], ...] = (
 
 def normalise_heading(text: str) -> str:
     """`## 6. Root Cause (5 whys):` → `root cause`."""
-    text = _HEADING_NUMBER.sub("", text)
+    text = _HEADING_NUMBER.sub("", " ".join(text.split()))
     text = _PARENTHETICAL.sub("", text)
     return " ".join(text.strip().rstrip(".:;!?").split()).casefold()
 
@@ -143,8 +145,16 @@ def classify_status(cell: str) -> tuple[ActionState | None, dt.date | None]:
 
 
 def parse_postmortem(path: str, text: str) -> PostMortem:
-    """Read one post-mortem page. Never raises on bad input: problems become data for the rules."""
+    """Read one post-mortem page. Never raises on bad input: problems become data for the rules.
+
+    The front matter is validated by its pydantic model; the body's elements are built by this
+    parser with the right types already, so they are constructed without re-validation (speed).
+    """
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if (long_line := _longest_line(text)) is not None:
+        line, length = long_line
+        message = f"line {line} has {length:,} characters, over the {MAX_LINE_CHARS:,} limit"
+        return PostMortem(path=path, meta_problems=[MetaProblem(line=line, kind="too_large", message=message)], skipped=True)
     front = read_front_matter(text)
     # Blank out the front matter instead of cutting it, so body lines are file lines.
     body = "\n" * front.lines + text[front.body_start :]
@@ -157,6 +167,7 @@ def parse_postmortem(path: str, text: str) -> PostMortem:
         meta_lines=front.key_lines,
     )
     grouped = _group_sections(blocks, pm)
+    pm.meta_problems += _structure_limits(blocks)
     pm.placeholders = list(_placeholders(blocks))
     pm.suppressions = list(_suppressions(blocks, body.split("\n")))
     if front.meta and front.meta.title:
@@ -168,6 +179,30 @@ def parse_postmortem(path: str, text: str) -> PostMortem:
         if reader:
             reader(pm, section_blocks)
     return pm
+
+
+def _longest_line(text: str) -> tuple[int, int] | None:
+    """(line, length) of the first line over the limit, or None; cheap when there is none."""
+    if len(text) <= MAX_LINE_CHARS:
+        return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            return number, len(line)
+    return None
+
+
+def _structure_limits(blocks: list[md.Block]) -> Iterator[MetaProblem]:
+    for block in blocks:
+        if isinstance(block, md.Table) and len(block.rows) > MAX_TABLE_ROWS:
+            yield MetaProblem(
+                line=block.line, kind="too_large", message=f"a table of {len(block.rows):,} rows, over the {MAX_TABLE_ROWS:,} limit"
+            )
+        elif isinstance(block, md.ListBlock):
+            deep = next((item for item in block.items if item.depth >= MAX_LIST_DEPTH), None)
+            if deep is not None:
+                yield MetaProblem(
+                    line=deep.line, kind="too_large", message=f"lists nested more than {MAX_LIST_DEPTH} levels deep"
+                )
 
 
 def _group_sections(blocks: list[md.Block], pm: PostMortem) -> dict[str, list[md.Block]]:
@@ -465,6 +500,8 @@ def _suppressions(blocks: list[md.Block], lines: list[str]) -> Iterator[Suppress
 def _placeholders(blocks: list[md.Block]) -> Iterator[Placeholder]:
     """Text left in from the blank template: `[Item 1]`, `[Why did X happen?]`, its guidance lines."""
     for text, line in _all_text(blocks):
+        if "[" not in text and "(Blameless" not in text and "Include events" not in text and "Each action" not in text:
+            continue
         for match in _BRACKETED.finditer(text):
             inner = match[1].strip().casefold()
             if inner in _PLACEHOLDER_EXACT or inner.startswith(_PLACEHOLDER_PREFIXES):

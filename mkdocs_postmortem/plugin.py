@@ -5,10 +5,13 @@ No rule, layout or escaping logic lives here: only which event does what, and Mk
 
 from __future__ import annotations
 
+import difflib
+import functools
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
@@ -23,9 +26,9 @@ from .checker import Checked, Checker, ConfigError, ParseCache, Settings
 from .config import PostMortemConfig
 from .library import Entry, Library, action_anchors
 from .model import Finding, Level
-from .project import is_postmortem_uri
+from .project import is_postmortem_uri, outside
 from .render.exports import write_exports
-from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, Renderer, agent_anchor, findings_box
+from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, LibraryPage, RenderedPage, Renderer, agent_anchor, findings_box
 from .report import plural, sort_for_report, summary
 
 log = get_plugin_logger("postmortem")
@@ -33,6 +36,33 @@ log = get_plugin_logger("postmortem")
 _LOG_LEVEL = {Level.ERROR: logging.ERROR, Level.WARNING: logging.WARNING, Level.INFO: logging.INFO}
 CSS_URI = "assets/postmortem/postmortem.css"
 CSS_FILE = Path(__file__).parent / "render" / "assets" / "postmortem.css"
+
+
+Event = TypeVar("Event", bound=Callable[..., Any])
+
+
+def _guarded(event: Event) -> Event:
+    """No traceback from a bug of ours: a clean build error naming the page, or a logged error in serve."""
+
+    @functools.wraps(event)
+    def run(self: PostMortemPlugin, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return event(self, *args, **kwargs)
+        except (PluginError, Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            page = kwargs.get("page")
+            where = f" while processing {page.file.src_uri}" if page is not None else ""
+            message = (
+                f"postmortem: internal error in {event.__name__}{where} ({type(exc).__name__}: {exc}) — "
+                "please report a bug to mkdocs-postmortem"
+            )
+            if self.command != "serve":
+                raise PluginError(message) from exc
+            log.error(message)
+            return args[0] if args else None  # serve goes on with the page or files unchanged
+
+    return run  # type: ignore[return-value]
 
 
 class PostMortemPlugin(BasePlugin[PostMortemConfig]):
@@ -47,12 +77,19 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         self.checked: dict[str, Checked] = {}  # by src_uri
         self.library: Library | None = None
         self.renderer: Renderer | None = None
+        self.rendered: dict[str, RenderedPage] = {}  # generated pages' HTML blocks, by src_uri
 
     # Defining on_startup makes MkDocs keep this instance across `serve` rebuilds (and so the cache).
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
 
+    @_guarded
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        unknown = sorted(set(self.config) - set(self.config._schema_keys))
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], self.config._schema_keys, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known options: {', '.join(sorted(self.config._schema_keys))}"
+            raise PluginError(f"postmortem: unknown option '{unknown[0]}' in {config.config_file_path} — {hint}")
         base_dir = Path(config.config_file_path or "mkdocs.yml").parent
         try:
             settings = Settings(
@@ -75,23 +112,29 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             config.extra_css.append(CSS_URI)
         return config
 
+    @_guarded
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.checker is not None
         folder = self.checker.settings.dir
         project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
         pages: dict[str, File] = {}
         sources: dict[str, bytes] = {}
+        refused: dict[str, str] = {}
         for file in files:
             if not (is_postmortem_uri(file.src_uri, folder) and file.is_documentation_page() and not file.generated_by):
                 continue
             display = os.path.relpath(file.abs_src_path or file.src_uri, project).replace(os.sep, "/")
+            if file.abs_src_path and outside(file.abs_src_path, config.docs_dir):
+                refused[display] = "the file is a link to a place outside docs_dir, so it was not read"
+                pages[display] = file
+                continue
             try:
                 sources[display] = file.content_bytes
                 pages[display] = file
             except OSError as exc:
                 log.error(f"{display}: cannot read the file ({exc.strerror})")
-        results = self.checker.check_all(sources)
-        self.cache.forget(set(sources))
+        results = self.checker.check_all(sources, refused)
+        self.cache.retain(sources.values())
         self.checked = {pages[display].src_uri: checked for display, checked in results.items()}
         self._report(config)
 
@@ -109,8 +152,9 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             for display, file in pages.items()
             if visible(file.inclusion)
         ]
-        self.library = Library(entries, today=self.checker.context.today, aliases=self.checker.context.owners or {})
-        self.renderer = Renderer(self.library, folder, self._template_dirs(config))
+        context = self.checker.context
+        self.library = Library(entries, today=context.today, aliases=context.owners or {}, holidays=context.holidays)
+        generated: dict[LibraryPage, File] = {}
         for page in LIBRARY_PAGES:
             uri = f"{folder}/{page.name}"
             existing = files.get_file_from_path(uri)
@@ -118,10 +162,19 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
                 continue  # the user's own page wins; the library table can go in it via a marker
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, uri, content=self.renderer.page(page)))
+            generated[page] = File.generated(config, uri, content="")
+            files.append(generated[page])
+        urls = {page.name: file.url for page in LIBRARY_PAGES if (file := files.get_file_from_path(f"{folder}/{page.name}"))}
+        self.renderer = Renderer(self.library, folder, urls, self._template_dirs(config))
+        self.rendered = {}
+        for page, file in generated.items():
+            rendered = self.renderer.page(page, file.url)
+            file.content_string = rendered.markdown
+            self.rendered[file.src_uri] = rendered
         files.append(File.generated(config, CSS_URI, content=CSS_FILE.read_text(encoding="utf-8")))
         return files
 
+    @_guarded
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """With a hand-written `nav` that leaves the library pages out, add them in a section of their own."""
         if config.nav is None or self.checker is None:
@@ -140,21 +193,28 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             nav.items.append(section)
         return nav
 
+    @_guarded
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         checked = self.checked.get(page.file.src_uri)
         if checked is not None and checked.postmortem.actions:
             return _with_action_anchors(markdown, page.file.content_string, checked)
         if LIBRARY_TABLE_MARKER in markdown and self.renderer is not None:
-            return markdown.replace(LIBRARY_TABLE_MARKER, self.renderer.library_table(page.file.src_uri))
+            rendered = self.renderer.library_table(page.file.src_uri, page.file.url)
+            self.rendered[page.file.src_uri] = rendered
+            return markdown.replace(LIBRARY_TABLE_MARKER, rendered.markdown)
         return markdown
 
+    @_guarded
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        rendered = self.rendered.get(page.file.src_uri)
+        if rendered is not None:
+            return rendered.fill(html)
         checked = self.checked.get(page.file.src_uri)
         if checked is None or self.library is None or self.renderer is None:
             return html
         show = self.config.findings_on_page
         show_findings = show == "always" or (show == "serve" and self.command == "serve")
-        entry = next((e for e in self.library.entries if e.src_uri == page.file.src_uri), None)
+        entry = self.library.by_uri.get(page.file.src_uri)
         if entry is None:  # e.g. a draft in a build: no card, but findings in serve
             return (findings_box(checked.findings) if show_findings and checked.findings else "") + html
         agents = files.get_file_from_path(f"{self.checker.settings.dir}/agents.md") if self.checker else None
@@ -163,6 +223,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             agent_url = f"{get_relative_url(agents.url, page.url)}#{agent_anchor(entry.postmortem.meta.agent)}"
         return self.renderer.card(entry, agent_url, show_findings) + html
 
+    @_guarded
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.library is None or self.checker is None or not self.config.exports:
             return

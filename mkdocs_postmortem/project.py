@@ -27,6 +27,11 @@ def is_postmortem_uri(uri: str, folder: str) -> bool:
     )
 
 
+def outside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    """Does `path`, links resolved, lie outside `folder`? (A post-mortem linked from elsewhere is refused.)"""
+    return not Path(path).resolve().is_relative_to(Path(folder).resolve())
+
+
 @dataclass(frozen=True)
 class Project:
     config_file: Path
@@ -140,7 +145,7 @@ def load_project(config_file: str | os.PathLike[str]) -> Project:
     try:
         settings = Settings(**core)
         settings.levels()
-        settings.context()
+        settings.context(path.parent)
     except ValidationError as exc:
         first = exc.errors()[0]
         option = ".".join(str(part) for part in first["loc"])

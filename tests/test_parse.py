@@ -102,7 +102,7 @@ def test_bom_and_line_endings_change_nothing(transform) -> None:
     text = fixture_text("valid.md")
     reference = parse_postmortem("p.md", text)
     other = parse_postmortem("p.md", transform(text))
-    assert other.model_dump() == reference.model_dump()
+    assert other == reference
 
 
 def test_front_matter_key_lines_and_severity_variants() -> None:

@@ -18,7 +18,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Literal
 
-import icalendar
 from pydantic import BaseModel, Field
 
 from ..library import ActionRef, Library
@@ -70,9 +69,7 @@ def _state(ref: ActionRef) -> Literal["open", "in_progress", "done", "wont_do"]:
 
 
 def postmortems_json(library: Library, site_url: str | None) -> str:
-    by_entry: dict[str, list[ActionRef]] = {}
-    for ref in library.actions:
-        by_entry.setdefault(ref.entry.path, []).append(ref)
+    by_entry = library.actions_by_path
     document = ExportDocument(
         generated=library.today,
         postmortems=[
@@ -131,6 +128,8 @@ def action_items_csv(library: Library, site_url: str | None) -> str:
 
 def action_items_ics(library: Library, site_url: str | None) -> str:
     """One all-day event per open action item on its due date; UIDs stay the same from build to build."""
+    import icalendar  # only here: a slow import that the rest of the build does not need
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//mkdocs-postmortem//Post-mortem action items//EN")
     calendar.add("version", "2.0")

@@ -1,20 +1,30 @@
-"""The library's generated pages (Markdown from templates), the card on each post-mortem, the findings box."""
+"""The library's generated pages, the card on each post-mortem, and the findings box.
+
+A page is Markdown for its structure (headings, so the theme's table of contents works, and short
+text) plus HTML blocks for its tables: Markdown templates call `actions_table(...)` or
+`entries_table(...)`, which leave a placeholder comment; the block's HTML, rendered from an HTML
+template with every value escaped, replaces the placeholder after MkDocs has converted the Markdown.
+Large tables never go through Python-Markdown, and each action item's cells are built once per build
+however many pages list it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..library import ActionRef, Entry, Library, RegisterRow, response_times
 from ..model import Finding, FrontMatter, Level
 from ..report import describe_counts
-from . import charts, environment, md_escape, md_link
+from . import charts, environment, md_link
 
 
 @dataclass(frozen=True)
@@ -33,27 +43,78 @@ LIBRARY_PAGES = (
     LibraryPage("quarterly-review.md", "quarterly-review.md", "Quarterly review"),
 )
 LIBRARY_TABLE_MARKER = "<!-- postmortem:library -->"
+RECENT_DAYS = 90  # done items listed on the action pages; older ones are in the exports
+
+ACTION_HEADERS = {
+    "due": "Due", "completed": "Completed", "action": "Action", "owner": "Owner", "state": "Status",
+    "status": "Status", "postmortem": "Post-mortem", "agent": "Agent",
+}
+ENTRY_HEADERS = {
+    "incident": "Incident", "agent": "Agent", "severity": "Severity", "status": "Status", "postmortem": "Post-mortem",
+    "items": "Open / total items", "health": "Health", "on_time": "Written on time",
+    "applicable": "Applicable", "art73": "Article 73 report due",
+}
+_PLACEHOLDER = re.compile(r"<!-- postmortem-block-(\d+) -->")
+
+
+@dataclass
+class RenderedPage:
+    """A generated page: Markdown for MkDocs, and the HTML blocks that replace its placeholders."""
+
+    markdown: str
+    blocks: dict[str, str] = field(default_factory=dict)
+
+    def fill(self, html: str) -> str:
+        """Put the blocks into the converted page."""
+        return _PLACEHOLDER.sub(lambda m: self.blocks.get(m.group(1), ""), html)
+
+
+def relative_url(target: str, base: str) -> str:
+    """The URL of `target` as seen from the page at `base` (both relative to the site root)."""
+    base_parts = [part for part in base.rsplit("/", 1)[0].split("/") if part] if "/" in base else []
+    target_parts = [part for part in target.split("/") if part]
+    common = 0
+    for mine, theirs in zip(base_parts, target_parts):
+        if mine != theirs:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(base_parts) - common) + target_parts[common:])
+    if target.endswith("/") and relative:
+        relative += "/"
+    return relative or "./"
 
 
 class Renderer:
     """Renders the library pages for one build; `template_dirs` override the shipped templates."""
 
-    def __init__(self, library: Library, folder: str, template_dirs: Sequence[Path] = ()) -> None:
+    def __init__(
+        self, library: Library, folder: str, urls: dict[str, str], template_dirs: Sequence[Path] = ()
+    ) -> None:
         self.library = library
         self.folder = folder
+        self.urls = urls  # library page name → its URL, as MkDocs gives it
         self.markdown = environment(markdown=True, extra_dirs=template_dirs)
         self.html = environment(markdown=False, extra_dirs=template_dirs)
+        self._blocks = itertools.count(1)
+        self._action_cells: dict[tuple[str, int], dict[str, Markup]] = {}
+        self._entry_cells: dict[tuple[str, str], dict[str, Markup]] = {}
 
     def uri(self, name: str) -> str:
         return f"{self.folder}/{name}"
 
-    def page(self, page: LibraryPage) -> str:
-        """One generated page's Markdown."""
-        return self.markdown.get_template(page.template).render(**self._context(self.uri(page.name)), title=page.title)
+    def page(self, page: LibraryPage, page_url: str) -> RenderedPage:
+        """One generated page, for the URL MkDocs gives it."""
+        rendered = RenderedPage("")
+        context = self._context(self.uri(page.name), page_url, rendered)
+        rendered.markdown = self.markdown.get_template(page.template).render(**context, title=page.title)
+        return rendered
 
-    def library_table(self, from_uri: str) -> str:
-        """The library's table of post-mortems, for a hand-written index page."""
-        return self.markdown.get_template("library-table.md").render(**self._context(from_uri))
+    def library_table(self, page_uri: str, page_url: str) -> RenderedPage:
+        """The table of post-mortems, for a hand-written index page (`<!-- postmortem:library -->`)."""
+        rendered = RenderedPage("")
+        context = self._context(page_uri, page_url, rendered)
+        rendered.markdown = self.markdown.get_template("library-table.md").render(**context)
+        return rendered
 
     @cached_property
     def _charts(self) -> dict[str, Markup]:
@@ -70,55 +131,103 @@ class Renderer:
             ),
         }
 
-    def _context(self, page_uri: str) -> dict[str, object]:
+    def _context(self, page_uri: str, page_url: str, rendered: RenderedPage) -> dict[str, object]:
         """What templates may use: the library, and helpers that make links relative to this page."""
+        base = page_url
+
+        def block(template: str, **values: object) -> Markup:
+            number = str(next(self._blocks))
+            rendered.blocks[number] = self.html.get_template(template).render(**values)
+            return Markup(f"\n\n<!-- postmortem-block-{number} -->\n\n")
+
+        def actions_table(refs: Sequence[ActionRef], columns: Sequence[str]) -> Markup:
+            rows = [self._cells_for_action(ref, base) for ref in refs]
+            return block("blocks/table.html", columns=columns, headers=ACTION_HEADERS, rows=rows, kind="actions")
+
+        def entries_table(entries: Sequence[Entry], columns: Sequence[str], extra: dict[str, dict[str, Markup]] | None = None) -> Markup:
+            rows = [self._cells_for_entry(entry, base) | (extra or {}).get(entry.path, {}) for entry in entries]
+            return block("blocks/table.html", columns=columns, headers=ENTRY_HEADERS, rows=rows, kind="postmortems")
 
         def link(entry: Entry) -> Markup:
             return md_link(entry.title, entry.src_uri, page_uri)
 
-        def item_link(ref: ActionRef) -> Markup:
-            return md_link(ref.item.action or f"item {ref.item.number}", ref.entry.src_uri, page_uri, ref.anchor)
-
         def page_link(name: str, text: str, anchor: str | None = None) -> Markup:
             return md_link(text, self.uri(name), page_uri, anchor)
 
-        def agent_link(agent: str) -> Markup:
-            return md_link(agent, self.uri("agents.md"), page_uri, agent_anchor(agent))
-
+        recent = self.library.today - dt.timedelta(days=RECENT_DAYS)
         return {
             "library": self.library,
             "today": self.library.today,
+            "recent_days": RECENT_DAYS,
+            "recent_only": lambda refs: [r for r in refs if (r.item.completed or r.item.due_date or dt.date.min) >= recent],
+            "actions_table": actions_table,
+            "entries_table": entries_table,
             "link": link,
-            "item_link": item_link,
             "page_link": page_link,
-            "agent_link": agent_link,
             "agent_anchor": agent_anchor,
-            "anchor_span": lambda anchor: Markup(f'<span id="{anchor}"></span>'),
-            "health": health,
-            "state": Library.state_label,
-            "due": due,
-            "agent_of": lambda ref: ref.entry.postmortem.meta.agent if ref.entry.postmortem.meta else "",
-            "severity_badge": severity_badge,
+            "anchor_span": lambda anchor: Markup(f'<span id="{escape(anchor)}"></span>'),
             "duration": duration,
+            "register_cells": lambda rows: {
+                row.entry.path: {"applicable": Markup(escape(applicable_labels(row))), "art73": Markup(escape(art73(row)))}
+                for row in rows
+            },
             "applicable_mark": lambda line: Markup('<strong class="pm-applicable">applicable</strong> ') if line.applicable else "",
-            "applicable_labels": applicable_labels,
-            "art73": art73,
             "plural": lambda n, word: f"{n} {word}{'' if n == 1 else 's'}",
             "chart_incidents": lambda: self._charts["incidents"],
             "chart_burndown": lambda: self._charts["burndown"],
             "chart_durations": lambda: self._charts["durations"],
         }
 
+    def _cells_for_action(self, ref: ActionRef, base: str) -> dict[str, Markup]:
+        key = (base, id(ref))
+        cells = self._action_cells.get(key)
+        if cells is None:
+            meta = ref.entry.postmortem.meta
+            href = relative_url(ref.entry.url, base)
+            cells = {
+                "due": due(ref),
+                "completed": Markup(escape(ref.item.completed or "")),
+                "action": Markup(f'<a href="{escape(href)}#{escape(ref.anchor)}">{escape(ref.item.action or ref.item.number)}</a>'),
+                "owner": Markup(escape(ref.owner)),
+                "state": Markup(escape(Library.state_label(ref.item.state))),
+                "status": Markup(escape(ref.item.status)),
+                "postmortem": Markup(f'<a href="{escape(href)}">{escape(ref.entry.title)}</a>'),
+                "agent": Markup(escape(meta.agent if meta else "")),
+            }
+            self._action_cells[key] = cells
+        return cells
+
+    def _cells_for_entry(self, entry: Entry, base: str) -> dict[str, Markup]:
+        key = (base, entry.path)
+        cells = self._entry_cells.get(key)
+        if cells is None:
+            meta = entry.postmortem.meta
+            open_items, total = self.library.item_counts[entry.path]
+            agents = relative_url(self.urls.get("agents.md", ""), base)
+            cells = {
+                "incident": Markup(escape(meta.incident_date if meta else "")),
+                "agent": Markup(
+                    f'<a href="{escape(agents)}#{escape(agent_anchor(meta.agent))}">{escape(meta.agent)}</a>' if meta else ""
+                ),
+                "severity": severity_badge(meta),
+                "status": Markup(escape(meta.status.value if meta else "")),
+                "postmortem": Markup(f'<a href="{escape(relative_url(entry.url, base))}">{escape(entry.title)}</a>'),
+                "items": Markup(f"{open_items} / {total}"),
+                "health": health(entry),
+                "on_time": Markup("late" if self.library.written_late(entry) else "yes"),
+            }
+            self._entry_cells[key] = cells
+        return cells
+
     def card(self, entry: Entry, agent_url: str | None, show_findings: bool) -> str:
         """The metadata card above a post-mortem's content (HTML)."""
-        items = entry.postmortem.actions or []
-        refs = [ref for ref in self.library.actions if ref.entry is entry]
+        refs = self.library.actions_by_path.get(entry.path, [])
         return self.html.get_template("card.html").render(
             entry=entry,
             meta=entry.postmortem.meta,
             open_items=sum(1 for ref in refs if ref.is_open),
             overdue=sum(1 for ref in refs if ref.overdue_days is not None),
-            total_items=len(items),
+            total_items=len(refs),
             agent_url=agent_url,
             findings=sorted(entry.findings, key=lambda f: (f.level.rank, f.line)) if show_findings else [],
             findings_title=describe_counts(entry.findings),
@@ -127,12 +236,11 @@ class Renderer:
 
 
 def findings_box(findings: list[Finding]) -> str:
-    """The findings admonition alone, for a page that has no card (e.g. unreadable front matter)."""
-    env = environment(markdown=False)
-    return env.get_template("findings.html").render(
+    """The findings admonition alone, for a page that has no card (e.g. a draft in a build)."""
+    return environment(markdown=False).get_template("findings.html").render(
         findings=sorted(findings, key=lambda f: (f.level.rank, f.line)),
-        title=describe_counts(findings),
-        css=_findings_css(findings),
+        findings_title=describe_counts(findings),
+        findings_css=_findings_css(findings),
     )
 
 
@@ -154,12 +262,22 @@ def severity_badge(meta: FrontMatter | None) -> Markup:
     return Markup(f'<span class="pm-badge pm-{value.lower()}">{value}</span>')
 
 
+def health(entry: Entry) -> Markup:
+    """A short mark for the library tables: ✓ when clean, else what needs attention."""
+    if entry.postmortem.meta is None:
+        return Markup('<span class="pm-attention">⚠ invalid front matter</span>')
+    serious = [f for f in entry.findings if f.level is not Level.INFO]
+    if not serious:
+        return Markup("✓")
+    return Markup(f'<span class="pm-attention">⚠ {escape(describe_counts(serious))}</span>')
+
+
 def due(ref: ActionRef) -> Markup:
     """The due date, with how many days overdue for an open item past it."""
-    text = md_escape(ref.item.due_date.isoformat() if ref.item.due_date else ref.item.due)
+    text = escape(ref.item.due_date.isoformat() if ref.item.due_date else ref.item.due)
     if ref.overdue_days is not None:
         days = ref.overdue_days
-        text += f' <span class="pm-overdue">⚠ {days} day{"" if days == 1 else "s"} overdue</span>'
+        text += Markup(f' <span class="pm-overdue">⚠ {days} day{"" if days == 1 else "s"} overdue</span>')
     return Markup(text)
 
 
@@ -184,13 +302,6 @@ def art73(row: RegisterRow) -> str:
     return f"{row.art73_deadline} ({category}; aware {row.awareness}; {when})"
 
 
-def health(entry: Entry) -> Markup:
-    """A short mark for the library tables: blank when clean, else what needs attention."""
-    if entry.postmortem.meta is None:
-        return Markup("⚠ invalid front matter")
-    serious = [f for f in entry.findings if f.level is not Level.INFO]
-    return Markup(f"⚠ {md_escape(describe_counts(serious))}") if serious else Markup("✓")
-
-
 def hours(delta: dt.timedelta | None) -> float | None:
     return None if delta is None else round(delta.total_seconds() / 3600, 1)
+

@@ -86,7 +86,7 @@ def run_rules(pm: PostMortem, context: Context, levels: dict[str, Level | None] 
     findings: list[Finding] = []
     for r in RULES.values():
         level = levels.get(r.id, r.level)
-        if level is None:
+        if level is None or (pm.skipped and r.id != "PM001"):
             continue
         for violation in r.check(pm, context):
             if r.id != UNWAIVABLE and any(first <= violation.line <= last for first, last in waived.get(r.id, ())):

@@ -90,6 +90,7 @@ _BLAME_PHRASES = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:[-'][A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)+)\b")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NOT_NAMES = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
     "August September October November December First Last Next Head Root Kill Customer Regulatory Total "
@@ -123,21 +124,17 @@ def blameless(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     author), and phrasing that blames people (`<name> didn't notice`, `human error`, `operator
     mistake`). Blaming a system ("the alert should have paged") is fine.
     """
-    tokens: set[str] = set()
-    for name in people_named(pm):
-        tokens.add(name)
-        tokens.update(word for word in name.split() if len(word) > 1 and word not in _NOT_NAMES)
-    person = (
-        re.compile(r"\b(" + "|".join(sorted(map(re.escape, tokens), key=len, reverse=True)) + r")(?:['’]s)?\b")
-        if tokens
-        else None
-    )
+    names = people_named(pm)
+    singles = {word for name in names for word in name.split() if len(word) > 1 and word not in _NOT_NAMES}
     for item in pm.went_wrong:
-        named = sorted({m.group(1) for m in person.finditer(item.text)}) if person else []
+        words = [word.removesuffix("'s").removesuffix("’s") for word in _WORD.findall(item.text)]
+        named = {word for word in words if word in singles}
+        named |= {f"{a} {b}" for a, b in zip(words, words[1:]) if f"{a} {b}" in names}
         phrase = _BLAME_PHRASES.search(item.text)
         if not named and not phrase:
             continue
-        what = f"names {', '.join(named)}" if named else f"blames people ('{phrase.group(0)}')"
+        shown = sorted(n for n in named if not any(n != other and n in other.split() for other in named))
+        what = f"names {', '.join(shown)}" if named else f"blames people ('{phrase.group(0)}')"
         if named and phrase:
             what += f" and blames people ('{phrase.group(0)}')"
         yield Violation(

@@ -10,7 +10,7 @@ from ..model import Level, PostMortem
 from ..parse import SECTION_TITLES
 from . import Context, Violation, find_rule, rule
 
-_SENTENCE_END = re.compile(r"(\S*?)[.!?]+[\"'’”)\]]*\s+(?=[\"'“(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'’”)\]]*\s+(?=[\"'“(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
     "vs v e.g eg i.e ie etc approx ca cf incl excl mr mrs ms dr prof no nos fig inc ltd co corp jr sr st "
     "est min max avg".split()
@@ -24,7 +24,9 @@ def count_sentences(text: str) -> int:
         return 0
     count = 1
     for match in _SENTENCE_END.finditer(text):
-        word = match.group(1).lstrip("(\"'“").casefold()
+        # The word before the full stop (looked for within 40 characters: bounded on any input).
+        word = text[text.rfind(" ", max(0, match.start() - 40), match.start()) + 1 : match.start()]
+        word = word.lstrip("(\"'“").casefold()
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue
         count += 1
@@ -33,10 +35,16 @@ def count_sentences(text: str) -> int:
 
 @rule("PM001", "unreadable", Level.ERROR)
 def unreadable(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
-    """The page is UTF-8 text (with or without a byte-order mark)."""
+    """The page is UTF-8 text (with or without a byte-order mark) within the size limits.
+
+    Limits: 2 MB a file, 50,000 characters a line, 5,000 rows a table, lists 100 levels deep, 64 KB of
+    front matter whose YAML aliases expand to at most 10,000 values.
+    """
     for problem in pm.meta_problems:
         if problem.kind == "unreadable":
             yield Violation(problem.line, problem.message, "save the file as UTF-8 text")
+        elif problem.kind == "too_large":
+            yield Violation(problem.line, problem.message, "split the content, or move bulk data to an attachment and link to it")
 
 
 @rule("PM002", "waiver-reason", Level.WARNING)

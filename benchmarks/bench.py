@@ -1,0 +1,137 @@
+"""Benchmark: what the plugin and the CLI cost at library scale.
+
+    python benchmarks/bench.py                 # N = 100, 1,000, 5,000; median of 3 runs
+    python benchmarks/bench.py --quick         # N = 20, 50; 1 run: a smoke test, well under a minute
+    python benchmarks/bench.py --sizes 1000 --runs 5
+
+For each N it generates N realistic, valid post-mortems (benchmarks/corpus.py) into a temporary site
+and times, each in a fresh process:
+
+  a  `mkdocs build` without the plugin, the pages kept out of the navigation (`not_in_nav`)
+  b  `mkdocs build` with the plugin and its generated library
+  c  the same pages as posts of Material's blog plugin (the peer reference)
+  d  `mkdocs-postmortem check` over the library
+  e  the floor: one process that reads the files, loads their front matter with libyaml and tokenizes
+     their bodies with `pyromark.events_with_range`, nothing else
+
+It prints the median wall time and the peak memory (max RSS) of each, and the ratios b/a, c/a, d/e
+and d(N)/d(N') for consecutive sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import write_corpus  # noqa: E402
+
+TODAY = dt.date(2026, 11, 26)
+THEME = "theme:\n  name: material\n"
+
+FLOOR = textwrap.dedent(
+    """
+    import collections, pathlib, re, sys
+    import pyromark, yaml
+    FRONT = re.compile(r"^-{3}[ \\t]*\\n(.*?\\n)(?:\\.{3}|-{3})[ \\t]*\\n", re.DOTALL)
+    options = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+    for path in sorted(pathlib.Path(sys.argv[1]).glob("*.md")):
+        text = path.read_text(encoding="utf-8-sig")
+        match = FRONT.match(text)
+        yaml.load(match.group(1), Loader=yaml.CSafeLoader)
+        collections.deque(pyromark.events_with_range(text[match.end():], options=options), maxlen=0)
+    """
+)
+
+# Runs a command and reports its own child's peak memory: one child per wrapper, so it is exact.
+MEASURE = textwrap.dedent(
+    """
+    import resource, subprocess, sys
+    code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+    print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    """
+)
+
+
+def site(root: Path, count: int, variant: str) -> Path:
+    """A site of `count` post-mortems: `plain`, `plugin` or `blog`."""
+    docs = root / variant / "docs"
+    folder = docs / ("blog/posts" if variant == "blog" else "postmortems")
+    write_corpus(folder, count, TODAY)
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    config = f"site_name: Bench\n{THEME}"
+    if variant == "plain":
+        config += "not_in_nav: |\n  /postmortems/\n"
+    elif variant == "plugin":
+        config += f"plugins:\n  - postmortem:\n      today: {TODAY.isoformat()}\n"
+    else:
+        (docs / "blog/index.md").write_text("# Blog\n", encoding="utf-8")
+        config += "plugins:\n  - blog\n"
+    (root / variant / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return root / variant
+
+
+def measure(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+    """Median seconds and peak MB of `command` over `runs` fresh processes."""
+    times, peaks = [], []
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    for _ in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        code, peak_kb = out.stdout.split()
+        if code not in ("0", "1"):
+            raise SystemExit(f"{' '.join(command)} failed in {cwd}: exit {code}\n{out.stderr}")
+        peaks.append(int(peak_kb) / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def bench(count: int, runs: int, root: Path) -> dict[str, tuple[float, float]]:
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-d"]
+    results = {
+        "a": measure([*mkdocs, str(root / "out-a")], site(root, count, "plain"), runs),
+        "b": measure([*mkdocs, str(root / "out-b")], site(root, count, "plugin"), runs),
+        "c": measure([*mkdocs, str(root / "out-c")], site(root, count, "blog"), runs),
+        "d": measure([sys.executable, "-m", "mkdocs_postmortem", "check", "--format", "json"], root / "plugin", runs),
+        "e": measure([sys.executable, "-c", FLOOR, str(root / "plugin/docs/postmortems")], root, runs),
+    }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated N values")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--quick", action="store_true", help="N = 20, 50 and one run: a smoke test")
+    args = parser.parse_args()
+    sizes = [20, 50] if args.quick else [int(size) for size in args.sizes.split(",")]
+    runs = 1 if args.quick else args.runs
+
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {runs} run(s); peak = max RSS")
+    header = f"{'N':>6} | {'a plain':>15} | {'b plugin':>15} | {'c blog':>15} | {'d check':>15} | {'e floor':>15} | {'b/a':>5} | {'c/a':>5} | {'d/e':>5}"
+    print(header)
+    print("-" * len(header))
+    previous: tuple[int, float] | None = None
+    growth = []
+    for count in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            r = bench(count, runs, Path(folder))
+        cells = " | ".join(f"{r[k][0]:6.2f}s {r[k][1]:5.0f}MB" for k in "abcde")
+        print(f"{count:>6} | {cells} | {r['b'][0] / r['a'][0]:5.3f} | {r['c'][0] / r['a'][0]:5.2f} | {r['d'][0] / r['e'][0]:5.2f}", flush=True)
+        if previous:
+            growth.append(f"d({count})/d({previous[0]}) = {r['d'][0] / previous[1]:.2f} for {count / previous[0]:.0f}x the pages")
+        previous = (count, r["d"][0])
+    for line in growth:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
