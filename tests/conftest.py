@@ -78,3 +78,11 @@ def run_mkdocs(*args: str, cwd: Path, timeout: float = 120) -> subprocess.Comple
 @pytest.fixture
 def valid_text() -> str:
     return fixture_text("valid.md")
+
+
+# Hypothesis: a quick default for CI; `--hypothesis-profile=long` for a thorough run.
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("ci", max_examples=150, deadline=None)
+hypothesis_settings.register_profile("long", max_examples=5_000, deadline=None)
+hypothesis_settings.load_profile("ci")

@@ -207,3 +207,15 @@ def test_installed_script_runs_in_a_real_process(site: Path) -> None:
     assert result.returncode == 1 and json.loads(result.stdout)[0]["rule"] == "PM403"
     help_text = subprocess.run([*command, "check", "--help"], capture_output=True, text=True).stdout
     assert "Examples:" in help_text and "--format" in help_text
+
+
+def test_waivers_work_the_same_in_check_and_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    waived = TWO_OWNERS.replace("| # | Action", '<!-- postmortem: disable PM403 reason="agreed at review" -->\n| # | Action')
+    unexplained = as_agent(TWO_OWNERS, "b-bot").replace("status: open\n", "status: open\naccept: [PM403]\n")
+    write_site(tmp_path, {"postmortems/a.md": waived, "postmortems/b.md": unexplained})
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run("check", "--format", "json")
+    assert [(f["path"], f["rule"]) for f in json.loads(out)] == [("docs/postmortems/b.md", "PM002")]
+    build = run_mkdocs("build", cwd=tmp_path)
+    assert build.returncode == 0
+    assert re.findall(r"docs/postmortems/\w\.md:\d+: (PM\d{3}) ", build.stderr) == ["PM002"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import http.server
 import shutil
@@ -91,4 +92,59 @@ def test_generated_pages_render_without_script_errors(served_example: str, brows
         page.goto(f"{served_example}/postmortems/{name}")
         assert page.locator("article h1, [role=main] h1").count() >= 1
     assert errors == []
+    page.close()
+
+
+HOSTILE = {
+    "title": "<script>window.__pwned=1</script> & <img src=x onerror=\"window.__pwned=2\"> “quoted” Zoë",
+    "owner": "<img src=x onerror=window.__pwned=4>",
+    "action": "<a href=\"javascript:window.__pwned=3\">Update the runbook</a> &amp; &lt;b&gt;bold&lt;/b&gt;",
+    "regulatory": "Notified <script>window.__pwned=5</script> on 2026-09-04.",
+}
+
+
+@pytest.fixture(scope="module")
+def served_hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from tests.conftest import fixture_text, write_site
+
+    text = fixture_text("valid.md")
+    text = text.replace("title: Cross-tenant retrieval in support replies", "title: " + json.dumps(HOSTILE["title"]))
+    text = text.replace("tags: [pii, retrieval]", "tags: ['<script>window.__pwned=6</script>']")
+    text = text.replace("| CoE Lead | 2026-09-30 |", f"| {HOSTILE['owner']} | 2026-09-30 |")
+    text = text.replace("Add cross-tenant retrieval to the runbook (template 09)", HOSTILE["action"])
+    text = text.replace("Notified 2026-09-04.", HOSTILE["regulatory"])
+    root = tmp_path_factory.mktemp("hostile")
+    write_site(root, {"postmortems/a.md": text}, extra={"theme": {"name": "material"}})
+    result = run_mkdocs("build", "--strict", cwd=root)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("", [HOSTILE["title"]]),
+        ("actions-by-owner/", [HOSTILE["owner"], '<a href="javascript:window.__pwned=3">Update the runbook</a> & <b>bold</b>']),
+        ("actions-by-due-date/", [HOSTILE["owner"], HOSTILE["title"]]),
+        ("agents/", [HOSTILE["title"]]),
+        ("regulatory-register/", [HOSTILE["regulatory"], HOSTILE["title"]]),
+        ("quarterly-review/", [HOSTILE["title"]]),
+    ],
+)
+def test_injected_markup_never_runs_and_shows_as_text(served_hostile: str, browser, name: str, shown: list[str]) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{served_hostile}/postmortems/{name}")
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => window.__pwned") is None, "an injected script or handler ran"
+    assert dialogs == []
+    text = page.inner_text("article")
+    for value in shown:
+        assert value in text, f"{value!r} is not shown literally on {name or 'the library home'}"
+    assert page.locator("article img, article script").count() == 0
     page.close()

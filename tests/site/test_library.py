@@ -340,3 +340,12 @@ def test_people_file_merges_aliases_and_flags_strangers(tmp_path: Path) -> None:
     write_site(tmp_path, {"postmortems/a.md": text}, options={"today": TODAY, "owners": "missing.yml"})
     missing = run_mkdocs("build", cwd=tmp_path)
     assert missing.returncode == 1 and "owners: " in missing.stderr and "missing.yml does not exist" in missing.stderr
+
+
+def test_theme_custom_dir_overrides_templates(tmp_path: Path) -> None:
+    (tmp_path / "custom/postmortem").mkdir(parents=True)
+    (tmp_path / "custom/postmortem/quarterly-review.md").write_text("# {{ title }}\n\nReviewed by the board.\n", encoding="utf-8")
+    write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY},
+               extra={"theme": {"name": "mkdocs", "custom_dir": "custom"}})
+    assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
+    assert "Reviewed by the board." in content(page(tmp_path, "postmortems/quarterly-review/")).get_text()
