@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from .library import fold
+from .yamlfile import YamlFileError, load_yaml_file
 
 
 class PeopleFileError(ValueError):
@@ -23,15 +22,9 @@ class PeopleFileError(ValueError):
 def load_people(path: Path) -> dict[str, str]:
     """Folded name or alias → canonical name."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise PeopleFileError(f"owners: {path} does not exist") from None
-    except OSError as exc:
-        raise PeopleFileError(f"owners: cannot read {path} ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise PeopleFileError(f"owners: {where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        data = load_yaml_file(path)
+    except YamlFileError as exc:
+        raise PeopleFileError(f"owners: {exc}") from None
     if not isinstance(data, dict):
         raise PeopleFileError(f"owners: {path} must map each person to a list of aliases, e.g. `Priya Raman: [Priya]`")
     names: dict[str, str] = {}

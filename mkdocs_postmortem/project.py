@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from .checker import ConfigError, Settings
+from .yamlfile import YamlFileError, load_yaml_file
 
 PLUGIN_NAME = "postmortem"
 # Options the plugin has besides the core's Settings (they only matter when MkDocs renders pages).
@@ -88,16 +89,10 @@ _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 def _read_config(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     try:
-        with path.open(encoding="utf-8-sig") as handle:
-            data = yaml.load(handle, Loader=_ConfigLoader)  # noqa: S506 — a SafeLoader subclass
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file (give the site's config with -f mkdocs.yml)") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        data = load_yaml_file(path, _ConfigLoader)
+    except YamlFileError as exc:
+        hint = " (give the site's config with -f mkdocs.yml)" if not path.exists() else ""
+        raise ConfigError(f"{exc}{hint}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -164,7 +164,7 @@ def test_schema_is_the_front_matter_schema(site: Path) -> None:
 @pytest.mark.parametrize(
     "setup, args, message",
     [
-        ("none", ["check"], "no such file"),
+        ("none", ["check"], "mkdocs.yml does not exist (give the site's config with -f mkdocs.yml)"),
         ("no-plugin", ["check"], "the postmortem plugin is not enabled"),
         ("bad-rule", ["check"], "unknown rule 'PM999'"),
         ("bad-option", ["check"], "unknown option 'colour'"),
