@@ -5,8 +5,10 @@ Used by the MkDocs plugin and the CLI alike; imports nothing from MkDocs.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import hashlib
+import multiprocessing
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .dates import CalendarError, holiday_calendar, resolve_today
 from .model import Finding, Level, MetaProblem, PostMortem
-from .limits import MAX_FILE_BYTES, megabytes
+from .limits import prescan
+from .metadata import read_front_matter
 from .parse import parse_postmortem
 from .people import PeopleFileError, load_people
 from .rules import RULES, Context, find_rule, run_rules
@@ -126,11 +129,17 @@ class Checker:
         self.levels = settings.levels()
         self.cache = cache or ParseCache()
 
-    def check_all(self, sources: dict[str, bytes], refused: dict[str, str] | None = None) -> dict[str, Checked]:
+    def check_all(
+        self,
+        sources: dict[str, bytes],
+        refused: dict[str, str] | None = None,
+        incidents: dict[tuple[str, dt.date], list[str]] | None = None,
+    ) -> dict[str, Checked]:
         """Parse (or reuse) every page, then validate each knowing the whole library.
 
-        `refused` pages (path → why) were not read, and are reported by PM001. Never raises: a bug of
-        ours becomes a PM000 finding on the page being processed.
+        `refused` pages (path → why) were not read, and are reported by PM001. `incidents` is the whole
+        library's (agent, date) → pages, when `sources` is only part of it. Never raises: a bug of ours
+        becomes a PM000 finding on the page being processed.
         """
         parsed: dict[str, PostMortem | Exception] = {
             path: PostMortem(path=path, meta_problems=[MetaProblem(line=1, kind="unreadable", message=why)], skipped=True)
@@ -141,7 +150,9 @@ class Checker:
                 parsed[path] = self.cache.parse(path, source)
             except Exception as exc:  # noqa: BLE001 — the last line of defence: report, never crash
                 parsed[path] = exc
-        context = replace(self.context, incidents=_incidents(p for p in parsed.values() if isinstance(p, PostMortem)))
+        if incidents is None:
+            incidents = _incidents(p for p in parsed.values() if isinstance(p, PostMortem))
+        context = replace(self.context, incidents=incidents)
         results: dict[str, Checked] = {}
         for path, postmortem in parsed.items():
             try:
@@ -155,6 +166,39 @@ class Checker:
     def check(self, path: str, source: bytes) -> Checked:
         """Check one page on its own."""
         return self.check_all({path: source})[path]
+
+
+def check_files(
+    settings: Settings, base_dir: str, files: dict[str, str], refused: dict[str, str], workers: int = 2
+) -> dict[str, list[Finding]]:
+    """Findings for many files (display path → file path), checked by `workers` processes at once;
+    `refused` pages (display path → why) are reported unread.
+
+    Each worker checks its share of the library knowing the whole library's incidents (read from the
+    front matter first), so the result is the same as one process's; only findings come back.
+    """
+    sources = {display: Path(path).read_bytes() for display, path in files.items()}
+    incidents: dict[tuple[str, dt.date], list[str]] = {}
+    for display, source in sources.items():
+        meta = read_front_matter(source.decode("utf-8-sig", errors="replace")).meta
+        if meta is not None:
+            incidents.setdefault((meta.agent, meta.incident_date), []).append(display)
+    names = list(sources)
+    shares = [names[i::workers] for i in range(workers)]
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        parts = pool.map(_check_share, [(settings, base_dir, {n: sources[n] for n in share}, incidents) for share in shares])
+        found = {display: findings for part in parts for display, findings in part.items()}
+    unread = Checker(settings, Path(base_dir)).check_all({}, refused)
+    return found | {display: checked.findings for display, checked in unread.items()}
+
+
+def _check_share(
+    work: tuple[Settings, str, dict[str, bytes], dict[tuple[str, dt.date], list[str]]]
+) -> dict[str, list[Finding]]:
+    settings, base_dir, sources, incidents = work
+    results = Checker(settings, Path(base_dir)).check_all(sources, incidents=incidents)
+    return {display: checked.findings for display, checked in results.items()}
 
 
 def _incidents(postmortems: Iterable[PostMortem]) -> dict[tuple[str, dt.date], list[str]]:
@@ -183,9 +227,9 @@ def parse_source(path: str, source: bytes) -> PostMortem:
 
     A page with a bad byte is still read (the byte replaced) so its other findings are not hidden.
     """
-    if len(source) > MAX_FILE_BYTES:
-        message = f"the file is {megabytes(len(source))}, over the {megabytes(MAX_FILE_BYTES)} limit for a post-mortem"
-        return PostMortem(path=path, meta_problems=[MetaProblem(line=1, kind="too_large", message=message)], skipped=True)
+    if refusal := prescan(source):
+        problem = MetaProblem(line=refusal.line, kind="too_large", message=refusal.message)
+        return PostMortem(path=path, meta_problems=[problem], skipped=True)
     try:
         return parse_postmortem(path, source.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

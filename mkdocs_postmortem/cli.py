@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import multiprocessing
 import os
 import sys
 from collections.abc import Iterable
@@ -16,15 +17,16 @@ import click
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from .checker import Checked, Checker, ConfigError
+from .checker import Checked, Checker, ConfigError, check_files
 from .dates import WRITE_UP_BUSINESS_DAYS, resolve_today, write_up_deadline
 from .library import ActionRef, Entry, Library, fold
-from .model import FrontMatter, Level, Severity, front_matter_schema, normalise_severity
-from .project import Project, load_project, outside
+from .model import Finding, FrontMatter, Level, Severity, front_matter_schema, normalise_severity
+from .project import OUTSIDE_DOCS, Project, load_project, outside
 from .report import as_github, as_json, as_sarif, as_text, spreadsheet_safe
 from .rules import RULES, reference_table
 
 VERSION = package_version("mkdocs-postmortem")
+PARALLEL_FROM = 200  # pages: below this, a second process costs more than it saves
 
 
 class ConfigProblem(click.ClickException):
@@ -50,11 +52,33 @@ def _read(path: Path) -> bytes:
 def _check_library(project: Project, extra: Iterable[Path] = ()) -> dict[Path, Checked]:
     checker = Checker(project.settings, project.root)
     paths = list(dict.fromkeys([*project.sources(), *extra]))
-    refused = {project.display(p): "the file is a link to a place outside docs_dir, so it was not read"
-               for p in paths if p.is_symlink() and outside(p, project.docs_dir)}
+    refused = {project.display(p): OUTSIDE_DOCS for p in _refused(project, paths)}
     sources = {project.display(p): _read(p) for p in paths if project.display(p) not in refused}
     results = checker.check_all(sources, refused)
     return {path: results[project.display(path)] for path in paths}
+
+
+def _refused(project: Project, paths: Iterable[Path]) -> list[Path]:
+    """Post-mortems that are links to files outside docs_dir: reported, never read."""
+    return [p for p in paths if p.is_symlink() and outside(p, project.docs_dir)]
+
+
+def _library_findings(project: Project, extra: Iterable[Path] = ()) -> dict[Path, list[Finding]]:
+    """Every page's findings; a large library is checked by two processes at once."""
+    paths = list(dict.fromkeys([*project.sources(), *extra]))
+    if len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return {path: checked.findings for path, checked in _check_library(project, extra).items()}
+    for path in paths:
+        if not os.access(path, os.R_OK):
+            _read(path)  # the same clear message and exit code as a small library gets
+    refused = set(_refused(project, paths))
+    found = check_files(
+        project.settings,
+        str(project.root),
+        {project.display(p): str(p) for p in paths if p not in refused},
+        {project.display(p): OUTSIDE_DOCS for p in refused},
+    )
+    return {path: found[project.display(path)] for path in paths}
 
 
 def _library(project: Project, checked: dict[Path, Checked]) -> Library:
@@ -175,10 +199,10 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
             selected += [p for p in project.sources() if p.resolve().is_relative_to(path.resolve())]
         else:
             selected.append(path)
-    checked = _check_library(project, extra=selected)
+    found = _library_findings(project, extra=selected)
     keep = {project.display(p) for p in selected} if paths else None
-    results = [r for p, r in checked.items() if keep is None or project.display(p) in keep]
-    findings = [f for result in results for f in result.findings]
+    results = [findings for p, findings in found.items() if keep is None or project.display(p) in keep]
+    findings = [f for result in results for f in result]
 
     output = output or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if output == "json":

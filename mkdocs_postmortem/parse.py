@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from . import markdown as md
-from .limits import MAX_LINE_CHARS, MAX_LIST_DEPTH, MAX_TABLE_ROWS
+from .limits import MAX_TABLE_ROWS
 from .metadata import read_front_matter
 from .model import (
     ActionItem,
@@ -151,10 +151,6 @@ def parse_postmortem(path: str, text: str) -> PostMortem:
     parser with the right types already, so they are constructed without re-validation (speed).
     """
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if (long_line := _longest_line(text)) is not None:
-        line, length = long_line
-        message = f"line {line} has {length:,} characters, over the {MAX_LINE_CHARS:,} limit"
-        return PostMortem(path=path, meta_problems=[MetaProblem(line=line, kind="too_large", message=message)], skipped=True)
     front = read_front_matter(text)
     # Blank out the front matter instead of cutting it, so body lines are file lines.
     body = "\n" * front.lines + text[front.body_start :]
@@ -181,28 +177,45 @@ def parse_postmortem(path: str, text: str) -> PostMortem:
     return pm
 
 
-def _longest_line(text: str) -> tuple[int, int] | None:
-    """(line, length) of the first line over the limit, or None; cheap when there is none."""
-    if len(text) <= MAX_LINE_CHARS:
-        return None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if len(line) > MAX_LINE_CHARS:
-            return number, len(line)
-    return None
-
-
 def _structure_limits(blocks: list[md.Block]) -> Iterator[MetaProblem]:
+    """Tables too long to be a post-mortem's (the other limits are checked before parsing)."""
     for block in blocks:
         if isinstance(block, md.Table) and len(block.rows) > MAX_TABLE_ROWS:
             yield MetaProblem(
                 line=block.line, kind="too_large", message=f"a table of {len(block.rows):,} rows, over the {MAX_TABLE_ROWS:,} limit"
             )
-        elif isinstance(block, md.ListBlock):
-            deep = next((item for item in block.items if item.depth >= MAX_LIST_DEPTH), None)
-            if deep is not None:
-                yield MetaProblem(
-                    line=deep.line, kind="too_large", message=f"lists nested more than {MAX_LIST_DEPTH} levels deep"
-                )
+
+
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+
+
+def action_items(markdown: str) -> list[ActionItem]:
+    """A page's action items, read from its action-items section alone (cheap: the rest is skipped).
+
+    Used to anchor the rows while MkDocs renders the page; the full parse finds the same rows.
+    """
+    lines = markdown.split("\n")
+    start = end = None
+    level = 0
+    fenced = False
+    for index, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced or not stripped.startswith("#") or not (match := _ATX_HEADING.match(line)):
+            continue
+        if start is None:
+            if len(match[1]) >= 2 and section_key(match[2]) == "actions":
+                start, level = index + 1, len(match[1])
+        elif len(match[1]) <= level:
+            end = index
+            break
+    if start is None:
+        return []
+    pm = PostMortem(path="")
+    _read_actions(pm, md.parse_blocks("\n" * start + "\n".join(lines[start:end])))
+    return pm.actions or []
 
 
 def _group_sections(blocks: list[md.Block], pm: PostMortem) -> dict[str, list[md.Block]]:

@@ -1,14 +1,25 @@
-"""The MkDocs adapter: MkDocs events in, the core's checker, library and renderers out.
+"""The MkDocs adapter: MkDocs events in, the core's job out. No rule, layout or escaping logic here.
 
-No rule, layout or escaping logic lives here: only which event does what, and MkDocs' file objects.
+The flow of a build:
+
+- `on_files`: a cheap look at each post-mortem (size, encoding, nesting, `status: draft`) decides
+  what MkDocs may render; the library pages are added, still empty; the library job starts — in a
+  second process during `mkdocs build`, so it runs while MkDocs renders pages on the first core.
+- `on_page_markdown`: each post-mortem's action rows get their anchors (a cheap, local read).
+- `on_page_read_source`: a library page's Markdown is the job's (the first one waits for it, and the
+  findings are reported then: errors stop `mkdocs build`).
+- `on_page_content` / `on_post_page`: the library pages get their tables, post-mortems their card.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import difflib
 import functools
 import logging
+import multiprocessing
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -19,16 +30,18 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 from pydantic import ValidationError
 
-from .checker import Checked, Checker, ConfigError, ParseCache, Settings
+from .checker import Checker, ConfigError, ParseCache, Settings
 from .config import PostMortemConfig
-from .library import Entry, Library, action_anchors
+from .job import Job, Outcome, PageSource, run, run_in_worker
+from .library import Library, action_anchors
+from .limits import prescan
+from .metadata import FRONT_MATTER_RE
 from .model import Finding, Level
-from .project import is_postmortem_uri, outside
-from .render.exports import write_exports
-from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, LibraryPage, RenderedPage, Renderer, agent_anchor, findings_box
+from .parse import action_items
+from .project import OUTSIDE_DOCS, is_postmortem_uri, outside
+from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER
 from .report import plural, sort_for_report, summary
 
 log = get_plugin_logger("postmortem")
@@ -36,7 +49,8 @@ log = get_plugin_logger("postmortem")
 _LOG_LEVEL = {Level.ERROR: logging.ERROR, Level.WARNING: logging.WARNING, Level.INFO: logging.INFO}
 CSS_URI = "assets/postmortem/postmortem.css"
 CSS_FILE = Path(__file__).parent / "render" / "assets" / "postmortem.css"
-
+CARD_PLACEHOLDER = "<!-- postmortem-card -->"
+_DRAFT = re.compile(r"""(?mi)^status[ \t]*:[ \t]*["']?draft["']?[ \t]*(?:#.*)?$""")
 
 Event = TypeVar("Event", bound=Callable[..., Any])
 
@@ -45,7 +59,7 @@ def _guarded(event: Event) -> Event:
     """No traceback from a bug of ours: a clean build error naming the page, or a logged error in serve."""
 
     @functools.wraps(event)
-    def run(self: PostMortemPlugin, *args: Any, **kwargs: Any) -> Any:
+    def run_event(self: PostMortemPlugin, *args: Any, **kwargs: Any) -> Any:
         try:
             return event(self, *args, **kwargs)
         except (PluginError, Abort):
@@ -62,7 +76,7 @@ def _guarded(event: Event) -> Event:
             log.error(message)
             return args[0] if args else None  # serve goes on with the page or files unchanged
 
-    return run  # type: ignore[return-value]
+    return run_event  # type: ignore[return-value]
 
 
 class PostMortemPlugin(BasePlugin[PostMortemConfig]):
@@ -72,16 +86,23 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
 
     def __init__(self) -> None:
         self.command: Literal["build", "gh-deploy", "serve"] = "build"
-        self.cache = ParseCache()
-        self.checker: Checker | None = None
-        self.checked: dict[str, Checked] = {}  # by src_uri
-        self.library: Library | None = None
-        self.renderer: Renderer | None = None
-        self.rendered: dict[str, RenderedPage] = {}  # generated pages' HTML blocks, by src_uri
+        self.cache = ParseCache()  # kept across `serve` rebuilds: MkDocs reuses this instance
+        self.settings: Settings | None = None
+        self.library: Library | None = None  # in-process runs only (serve)
+        self._future: concurrent.futures.Future[Outcome] | None = None
+        self._outcome: Outcome | None = None
+        self._postmortems: set[str] = set()  # src_uris of the post-mortem pages
+        self._generated: set[str] = set()  # src_uris of the library pages this build generates
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
 
     # Defining on_startup makes MkDocs keep this instance across `serve` rebuilds (and so the cache).
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
+
+    def on_shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     @_guarded
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -92,15 +113,14 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             raise PluginError(f"postmortem: unknown option '{unknown[0]}' in {config.config_file_path} — {hint}")
         base_dir = Path(config.config_file_path or "mkdocs.yml").parent
         try:
-            settings = Settings(
+            self.settings = Settings(
                 dir=self.config.dir,
                 rules=self.config.rules,
                 holidays=self.config.holidays,
                 today=self.config.today,
                 owners=self.config.owners,
             )
-            # Rebuilt on every (re)build, so `today` and the people file are fresh; parses are cached.
-            self.checker = Checker(settings, base_dir, self.cache)
+            Checker(self.settings, base_dir)  # every option checked now, with its name in the message
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise PluginError(f"postmortem: invalid option in {config.config_file_path}: {problems}") from None
@@ -114,77 +134,101 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
 
     @_guarded
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.checker is not None
-        folder = self.checker.settings.dir
+        assert self.settings is not None
+        folder = self.settings.dir
         project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-        pages: dict[str, File] = {}
-        sources: dict[str, bytes] = {}
-        refused: dict[str, str] = {}
+        serve = self.command == "serve"
+        pages: list[PageSource] = []
         for file in files:
             if not (is_postmortem_uri(file.src_uri, folder) and file.is_documentation_page() and not file.generated_by):
                 continue
             display = os.path.relpath(file.abs_src_path or file.src_uri, project).replace(os.sep, "/")
-            if file.abs_src_path and outside(file.abs_src_path, config.docs_dir):
-                refused[display] = "the file is a link to a place outside docs_dir, so it was not read"
-                pages[display] = file
-                continue
-            try:
-                sources[display] = file.content_bytes
-                pages[display] = file
-            except OSError as exc:
-                log.error(f"{display}: cannot read the file ({exc.strerror})")
-        results = self.checker.check_all(sources, refused)
-        self.cache.retain(sources.values())
-        self.checked = {pages[display].src_uri: checked for display, checked in results.items()}
-        self._report(config)
+            refused = OUTSIDE_DOCS if file.abs_src_path and outside(file.abs_src_path, config.docs_dir) else None
+            draft = False
+            if refused is None:
+                draft, readable = _look(file)
+                if not readable:
+                    file.inclusion = InclusionLevel.EXCLUDED  # MkDocs could not render it: PM001 says why
+            else:
+                file.inclusion = InclusionLevel.EXCLUDED
+            if file.inclusion != InclusionLevel.EXCLUDED:
+                file.inclusion = (
+                    InclusionLevel.DRAFT if draft
+                    else InclusionLevel.INCLUDED if self.config.nav_postmortems
+                    else InclusionLevel.NOT_IN_NAV  # the library pages are the way in
+                )
+            in_library = file.inclusion.is_in_serve() if serve else file.inclusion.is_included()
+            pages.append(PageSource(display, file.abs_src_path or "", file.src_uri, file.url, in_library, refused))
+        self._postmortems = {page.src_uri for page in pages}
 
-        for display, file in pages.items():
-            checked = results[display]
-            if any(f.rule == "PM001" for f in checked.findings):
-                file.inclusion = InclusionLevel.EXCLUDED  # MkDocs itself cannot read it: keep serve alive
-            elif checked.postmortem.is_draft:
-                file.inclusion = InclusionLevel.DRAFT
-            elif not self.config.nav_postmortems:
-                file.inclusion = InclusionLevel.NOT_IN_NAV  # the library pages are the way in
-        visible = InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
-        entries = [
-            Entry(results[display].postmortem, results[display].findings, file.src_uri, file.url)
-            for display, file in pages.items()
-            if visible(file.inclusion)
-        ]
-        context = self.checker.context
-        self.library = Library(entries, today=context.today, aliases=context.owners or {}, holidays=context.holidays)
-        generated: dict[LibraryPage, File] = {}
+        generated: dict[str, str] = {}
+        library_urls: dict[str, str] = {}
+        index_table = None
         for page in LIBRARY_PAGES:
             uri = f"{folder}/{page.name}"
             existing = files.get_file_from_path(uri)
             if existing is not None and not existing.generated_by:
-                continue  # the user's own page wins; the library table can go in it via a marker
+                library_urls[page.name] = existing.url  # the user's own page wins
+                if page.name == "index.md" and LIBRARY_TABLE_MARKER in existing.content_string:
+                    index_table = (existing.src_uri, existing.url)
+                continue
             if existing is not None:
                 files.remove(existing)
-            generated[page] = File.generated(config, uri, content="")
-            files.append(generated[page])
-        urls = {page.name: file.url for page in LIBRARY_PAGES if (file := files.get_file_from_path(f"{folder}/{page.name}"))}
-        self.renderer = Renderer(self.library, folder, urls, self._template_dirs(config))
-        self.rendered = {}
-        for page, file in generated.items():
-            rendered = self.renderer.page(page, file.url)
-            file.content_string = rendered.markdown
-            self.rendered[file.src_uri] = rendered
+            file = File.generated(config, uri, content="")  # its Markdown comes from the job
+            files.append(file)
+            generated[page.name] = library_urls[page.name] = file.url
+        self._generated = {f"{folder}/{name}" for name in generated}
         files.append(File.generated(config, CSS_URI, content=CSS_FILE.read_text(encoding="utf-8")))
+
+        job = Job(
+            settings=self.settings,
+            base_dir=str(Path(config.config_file_path or "mkdocs.yml").parent),
+            pages=pages,
+            folder=folder,
+            generated=generated,
+            library_urls=library_urls,
+            index_table=index_table,
+            template_dirs=[str(d) for d in self._template_dirs(config)],
+            show_findings=self.config.findings_on_page == "always" or (self.config.findings_on_page == "serve" and serve),
+            exports_dir=str(Path(config.site_dir) / folder) if self.config.exports else None,
+            site_name=config.site_name,
+            site_url=config.site_url,
+            description=config.site_description or f"Post-mortems of {config.site_name}",
+        )
+        self._outcome = None
+        self._future = self._start(job)
         return files
+
+    def _start(self, job: Job) -> concurrent.futures.Future[Outcome]:
+        """In a worker process for a build (where fork is available), else right here with the cache."""
+        if self.command != "serve" and "fork" in multiprocessing.get_all_start_methods():
+            if self._pool is None:
+                self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            return self._pool.submit(run_in_worker, job)
+        future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
+        outcome, self.library = run(job, self.cache)
+        future.set_result(outcome)
+        return future
+
+    def _result(self, config: MkDocsConfig) -> Outcome:
+        """The job's outcome (waiting for it the first time), its findings reported once."""
+        if self._outcome is None:
+            assert self._future is not None
+            self._outcome = self._future.result()
+            self._report(self._outcome, config)
+        return self._outcome
 
     @_guarded
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """With a hand-written `nav` that leaves the library pages out, add them in a section of their own."""
-        if config.nav is None or self.checker is None:
+        if config.nav is None or self.settings is None:
             return nav
         placed = {page.file.src_uri for page in nav.pages}
         missing = [
             file.page
             for page in LIBRARY_PAGES
-            if (file := files.get_file_from_path(f"{self.checker.settings.dir}/{page.name}")) is not None
-            and file.src_uri not in placed and file.page is not None
+            if (file := files.get_file_from_path(f"{self.settings.dir}/{page.name}")) is not None
+            and file.generated_by and file.src_uri not in placed and file.page is not None
         ]
         if missing:
             section = Section("Post-mortem library", missing)  # type: ignore[arg-type]
@@ -194,46 +238,40 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         return nav
 
     @_guarded
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        if page.file.src_uri in self._generated:
+            return self._result(config).pages[page.file.src_uri].markdown
+        return None
+
+    @_guarded
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        checked = self.checked.get(page.file.src_uri)
-        if checked is not None and checked.postmortem.actions:
-            return _with_action_anchors(markdown, page.file.content_string, checked)
-        if LIBRARY_TABLE_MARKER in markdown and self.renderer is not None:
-            rendered = self.renderer.library_table(page.file.src_uri, page.file.url)
-            self.rendered[page.file.src_uri] = rendered
-            return markdown.replace(LIBRARY_TABLE_MARKER, rendered.markdown)
+        if page.file.src_uri in self._postmortems:
+            return _with_action_anchors(markdown)
+        if LIBRARY_TABLE_MARKER in markdown and not page.file.generated_by:
+            rendered = self._result(config).pages.get(page.file.src_uri)
+            if rendered is not None:
+                return markdown.replace(LIBRARY_TABLE_MARKER, rendered.markdown)
         return markdown
 
     @_guarded
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        rendered = self.rendered.get(page.file.src_uri)
-        if rendered is not None:
+        if page.file.src_uri in self._postmortems:
+            return CARD_PLACEHOLDER + html  # the card comes with the job's outcome
+        if self._outcome is not None and (rendered := self._outcome.pages.get(page.file.src_uri)) is not None:
             return rendered.fill(html)
-        checked = self.checked.get(page.file.src_uri)
-        if checked is None or self.library is None or self.renderer is None:
-            return html
-        show = self.config.findings_on_page
-        show_findings = show == "always" or (show == "serve" and self.command == "serve")
-        entry = self.library.by_uri.get(page.file.src_uri)
-        if entry is None:  # e.g. a draft in a build: no card, but findings in serve
-            return (findings_box(checked.findings) if show_findings and checked.findings else "") + html
-        agents = files.get_file_from_path(f"{self.checker.settings.dir}/agents.md") if self.checker else None
-        agent_url = None
-        if agents is not None and entry.postmortem.meta:
-            agent_url = f"{get_relative_url(agents.url, page.url)}#{agent_anchor(entry.postmortem.meta.agent)}"
-        return self.renderer.card(entry, agent_url, show_findings) + html
+        return html
+
+    @_guarded
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self._postmortems:
+            card = self._result(config).cards.get(page.file.src_uri, "")
+            return output.replace(CARD_PLACEHOLDER, card, 1)
+        return output
 
     @_guarded
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.library is None or self.checker is None or not self.config.exports:
-            return
-        write_exports(
-            Path(config.site_dir) / self.checker.settings.dir,
-            self.library,
-            site_name=config.site_name,
-            site_url=config.site_url,
-            description=config.site_description or f"Post-mortems of {config.site_name}",
-        )
+        if self._future is not None:
+            self._result(config)  # a site without library pages or post-mortems still reports
 
     def _template_dirs(self, config: MkDocsConfig) -> list[Path]:
         dirs = []
@@ -244,11 +282,11 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             dirs.append(Path(custom_dir) / "postmortem")
         return dirs
 
-    def _report(self, config: MkDocsConfig) -> None:
-        findings: list[Finding] = sort_for_report(f for checked in self.checked.values() for f in checked.findings)
+    def _report(self, outcome: Outcome, config: MkDocsConfig) -> None:
+        findings: list[Finding] = sort_for_report(f for found in outcome.findings.values() for f in found)
         for finding in findings:
             log.log(_LOG_LEVEL[finding.level], finding.format())
-        line = f"post-mortem check: {summary(findings, len(self.checked))}"
+        line = f"post-mortem check: {summary(findings, len(outcome.findings))}"
         if self.command == "serve":  # never stop the preview: findings are shown on the pages instead
             log.info(line)
             return
@@ -264,18 +302,27 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         log.info(line)
 
 
-def _with_action_anchors(markdown: str, source: str, checked: Checked) -> str:
-    """Give each action item's table row a stable anchor (`#action-3`) that the library links to.
+def _look(file: File) -> tuple[bool, bool]:
+    """(is it a draft, can MkDocs render it): a cheap look, before anything parses the page."""
+    try:
+        source = file.content_bytes
+        text = source.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False, False
+    if prescan(source) is not None:
+        return False, False
+    front = FRONT_MATTER_RE.match(text.replace("\r\n", "\n"))
+    return bool(front and _DRAFT.search(front.group(1))), True
 
-    The rows' lines are known in the source file; MkDocs hands plugins the page without its front
-    matter, so the line numbers shift by the number of lines it removed.
-    """
-    items = checked.postmortem.actions or []
-    source = source.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+def _with_action_anchors(markdown: str) -> str:
+    """Give each action item's table row a stable anchor (`#action-3`) that the library links to."""
+    items = action_items(markdown)
+    if not items:
+        return markdown
     lines = markdown.split("\n")
-    shift = source.count("\n") - markdown.count("\n")
     for item, anchor in zip(items, action_anchors(items), strict=True):
-        index = item.line - 1 - shift
+        index = item.line - 1
         if 0 <= index < len(lines):
             row = lines[index]
             span = f'<span class="pm-action-anchor" id="{anchor}"></span>'

@@ -28,6 +28,9 @@ def is_postmortem_uri(uri: str, folder: str) -> bool:
     )
 
 
+OUTSIDE_DOCS = "the file is a link to a place outside docs_dir, so it was not read"
+
+
 def outside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
     """Does `path`, links resolved, lie outside `folder`? (A post-mortem linked from elsewhere is refused.)"""
     return not Path(path).resolve().is_relative_to(Path(folder).resolve())

@@ -219,3 +219,12 @@ def test_waivers_work_the_same_in_check_and_build(tmp_path: Path, monkeypatch: p
     build = run_mkdocs("build", cwd=tmp_path)
     assert build.returncode == 0
     assert re.findall(r"docs/postmortems/\w\.md:\d+: (PM\d{3}) ", build.stderr) == ["PM002"]
+
+
+def test_large_libraries_are_checked_in_parallel_with_the_same_findings(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (site / "docs/postmortems/d.md").write_text(as_agent(VALID, "b-bot"), encoding="utf-8")  # a duplicate of b
+    serial = run("check", "--format", "json")[1]
+    monkeypatch.setattr("mkdocs_postmortem.cli.PARALLEL_FROM", 1)
+    parallel = run("check", "--format", "json")[1]
+    assert json.loads(parallel) == json.loads(serial)
+    assert {f["rule"] for f in json.loads(parallel)} == {"PM403", "PM602", "PM107"}

@@ -59,7 +59,7 @@ def test_ten_thousand_level_nested_list_is_a_finding() -> None:
     nested = "- " * 10_000 + "deepest\n"  # ten thousand lists, one inside the other, on one line
     text = VALID.replace("## 4. What went well\n", "## 4. What went well\n" + nested)
     findings = [f for f in check_text(text) if f.rule == "PM001"]
-    assert len(findings) == 1 and "nested more than 100 levels" in findings[0].message
+    assert len(findings) == 1 and "nested more than 100 levels deep" in findings[0].message
 
 
 def test_one_megabyte_line_is_refused() -> None:

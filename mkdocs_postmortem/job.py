@@ -1,0 +1,113 @@
+"""One build's library work, as a single call: check every page, build the library, render its pages
+and cards, write the exports.
+
+The plugin describes the build in a `Job` (plain data, so it can cross into a worker process) and gets
+an `Outcome` back. During `mkdocs build` it runs in a second process while MkDocs renders the pages
+on the first core; under `mkdocs serve` it runs in-process, with the plugin's parse cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checker import Checker, ParseCache, Settings
+from .library import Entry, Library
+from .model import Finding
+from .render.exports import write_exports
+from .render.pages import LIBRARY_PAGES, RenderedPage, Renderer, agent_anchor, findings_box, relative_url
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """A post-mortem page as MkDocs knows it."""
+
+    display: str  # the path findings show, relative to the project
+    path: str  # where to read it
+    src_uri: str
+    url: str
+    in_library: bool  # drafts are left out of a build's library
+    refused: str | None = None  # why it is not read (a link out of docs_dir)
+
+
+@dataclass(frozen=True)
+class Job:
+    settings: Settings
+    base_dir: str
+    pages: list[PageSource]
+    folder: str
+    generated: dict[str, str]  # library page name → URL, for the pages this build generates
+    library_urls: dict[str, str]  # every library page name → URL (generated or the user's own)
+    index_table: tuple[str, str] | None  # a hand-written index asking for the table: (src_uri, url)
+    template_dirs: list[str]
+    show_findings: bool
+    exports_dir: str | None
+    site_name: str
+    site_url: str | None
+    description: str
+
+
+@dataclass
+class Outcome:
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # by display path
+    cards: dict[str, str] = field(default_factory=dict)  # by src_uri: HTML above the page's content
+    pages: dict[str, RenderedPage] = field(default_factory=dict)  # by src_uri of the library page
+    today: dt.date | None = None
+
+
+def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
+    """Do the work; returns the outcome (small, picklable) and the library (kept in-process only)."""
+    checker = Checker(job.settings, Path(job.base_dir), cache)
+    sources: dict[str, bytes] = {}
+    refused: dict[str, str] = {}
+    for page in job.pages:
+        if page.refused:
+            refused[page.display] = page.refused
+            continue
+        try:
+            sources[page.display] = Path(page.path).read_bytes()
+        except OSError as exc:
+            refused[page.display] = f"the file cannot be read ({exc.strerror})"
+    results = checker.check_all(sources, refused)
+    if cache is not None:
+        cache.retain(sources.values())
+
+    context = checker.context
+    entries = [
+        Entry(results[page.display].postmortem, results[page.display].findings, page.src_uri, page.url)
+        for page in job.pages
+        if page.in_library
+    ]
+    library = Library(entries, today=context.today, aliases=context.owners or {}, holidays=context.holidays)
+    renderer = Renderer(library, job.folder, job.library_urls, [Path(d) for d in job.template_dirs])
+    outcome = Outcome(findings={display: checked.findings for display, checked in results.items()}, today=context.today)
+
+    by_name = {page.name: page for page in LIBRARY_PAGES}
+    for name, url in job.generated.items():
+        outcome.pages[f"{job.folder}/{name}"] = renderer.page(by_name[name], url)
+    if job.index_table:
+        src_uri, url = job.index_table
+        outcome.pages[src_uri] = renderer.library_table(src_uri, url)
+
+    agents_url = job.library_urls.get("agents.md")
+    for page in job.pages:
+        entry = library.by_uri.get(page.src_uri)
+        findings = results[page.display].findings
+        if entry is None:  # a draft in a build: no card, but its findings in serve
+            outcome.cards[page.src_uri] = findings_box(findings) if job.show_findings and findings else ""
+            continue
+        agent_url = None
+        if agents_url is not None and entry.postmortem.meta:
+            agent_url = f"{relative_url(agents_url, page.url)}#{agent_anchor(entry.postmortem.meta.agent)}"
+        outcome.cards[page.src_uri] = renderer.card(entry, agent_url, job.show_findings)
+
+    if job.exports_dir:
+        write_exports(Path(job.exports_dir), library, job.site_name, job.site_url, job.description)
+    return outcome, library
+
+
+def run_in_worker(job: Job) -> Outcome:
+    """The worker process's entry point: only the picklable outcome comes back."""
+    return run(job)[0]
+
