@@ -67,14 +67,15 @@ def site(root: Path, count: int, variant: str) -> Path:
     folder = docs / ("blog/posts" if variant == "blog" else "postmortems")
     write_corpus(folder, count, TODAY)
     (docs / "index.md").write_text("# Home\n", encoding="utf-8")
-    config = f"site_name: Bench\n{THEME}"
+    # Every variant keeps MkDocs' default search plugin, so only the plugin under test differs.
+    config = f"site_name: Bench\n{THEME}plugins:\n  - search\n"
     if variant == "plain":
         config += "not_in_nav: |\n  /postmortems/\n"
     elif variant == "plugin":
-        config += f"plugins:\n  - postmortem:\n      today: {TODAY.isoformat()}\n"
+        config += f"  - postmortem:\n      today: {TODAY.isoformat()}\n"
     else:
         (docs / "blog/index.md").write_text("# Blog\n", encoding="utf-8")
-        config += "plugins:\n  - blog\n"
+        config += "  - blog\n"
     (root / variant / "mkdocs.yml").write_text(config, encoding="utf-8")
     return root / variant
 

@@ -86,9 +86,6 @@ class Checked:
     postmortem: PostMortem
     findings: list[Finding]
 
-    def count(self, level: Level) -> int:
-        return sum(1 for finding in self.findings if finding.level is level)
-
 
 class ParseCache:
     """Parsed pages keyed by content: an unchanged page is never parsed twice, a renamed one neither."""

@@ -8,12 +8,11 @@ on the first core; under `mkdocs serve` it runs in-process, with the plugin's pa
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checker import Checker, ParseCache, Settings
-from .library import Entry, Library
+from .library import Entry, Library, action_anchors
 from .model import Finding
 from .render.exports import write_exports
 from .render.pages import LIBRARY_PAGES, RenderedPage, Renderer, agent_anchor, findings_box, relative_url
@@ -52,8 +51,8 @@ class Job:
 class Outcome:
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # by display path
     cards: dict[str, str] = field(default_factory=dict)  # by src_uri: HTML above the page's content
+    anchors: dict[str, list[str]] = field(default_factory=dict)  # by src_uri: its action rows' anchors
     pages: dict[str, RenderedPage] = field(default_factory=dict)  # by src_uri of the library page
-    today: dt.date | None = None
 
 
 def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
@@ -81,7 +80,7 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
     ]
     library = Library(entries, today=context.today, aliases=context.owners or {}, holidays=context.holidays)
     renderer = Renderer(library, job.folder, job.library_urls, [Path(d) for d in job.template_dirs])
-    outcome = Outcome(findings={display: checked.findings for display, checked in results.items()}, today=context.today)
+    outcome = Outcome(findings={display: checked.findings for display, checked in results.items()})
 
     by_name = {page.name: page for page in LIBRARY_PAGES}
     for name, url in job.generated.items():
@@ -92,6 +91,8 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
 
     agents_url = job.library_urls.get("agents.md")
     for page in job.pages:
+        items = results[page.display].postmortem.actions or []
+        outcome.anchors[page.src_uri] = action_anchors(items)
         entry = library.by_uri.get(page.src_uri)
         findings = results[page.display].findings
         if entry is None:  # a draft in a build: no card, but its findings in serve

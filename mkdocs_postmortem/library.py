@@ -46,11 +46,6 @@ class Entry:
     def errors(self) -> int:
         return sum(1 for finding in self.findings if finding.level is Level.ERROR)
 
-    @property
-    def needs_attention(self) -> bool:
-        """Has findings at error or warning level."""
-        return any(finding.level is not Level.INFO for finding in self.findings)
-
 
 @dataclass(frozen=True)
 class ActionRef:

@@ -186,38 +186,6 @@ def _structure_limits(blocks: list[md.Block]) -> Iterator[MetaProblem]:
             )
 
 
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
-
-
-def action_items(markdown: str) -> list[ActionItem]:
-    """A page's action items, read from its action-items section alone (cheap: the rest is skipped).
-
-    Used to anchor the rows while MkDocs renders the page; the full parse finds the same rows.
-    """
-    lines = markdown.split("\n")
-    start = end = None
-    level = 0
-    fenced = False
-    for index, line in enumerate(lines):
-        stripped = line.lstrip()
-        if stripped.startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced or not stripped.startswith("#") or not (match := _ATX_HEADING.match(line)):
-            continue
-        if start is None:
-            if len(match[1]) >= 2 and section_key(match[2]) == "actions":
-                start, level = index + 1, len(match[1])
-        elif len(match[1]) <= level:
-            end = index
-            break
-    if start is None:
-        return []
-    pm = PostMortem(path="")
-    _read_actions(pm, md.parse_blocks("\n" * start + "\n".join(lines[start:end])))
-    return pm.actions or []
-
-
 def _group_sections(blocks: list[md.Block], pm: PostMortem) -> dict[str, list[md.Block]]:
     grouped: dict[str, list[md.Block]] = {}
     current: list[md.Block] | None = None
@@ -345,7 +313,7 @@ def _read_root_cause(pm: PostMortem, blocks: list[md.Block]) -> None:
             [(m.start(), m.end(), "Q") for m in _Q_MARK.finditer(text)]
             + [(m.start(), m.end(), "A") for m in _A_MARK.finditer(text)]
         )
-        for index, (start, end, kind) in enumerate(marks):
+        for index, (_, end, kind) in enumerate(marks):
             stop = marks[index + 1][0] if index + 1 < len(marks) else len(text)
             content = " ".join(text[end:stop].split())
             line = chunk.line + text[:end].count("\n")

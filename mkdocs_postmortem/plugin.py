@@ -5,10 +5,10 @@ The flow of a build:
 - `on_files`: a cheap look at each post-mortem (size, encoding, nesting, `status: draft`) decides
   what MkDocs may render; the library pages are added, still empty; the library job starts — in a
   second process during `mkdocs build`, so it runs while MkDocs renders pages on the first core.
-- `on_page_markdown`: each post-mortem's action rows get their anchors (a cheap, local read).
 - `on_page_read_source`: a library page's Markdown is the job's (the first one waits for it, and the
   findings are reported then: errors stop `mkdocs build`).
-- `on_page_content` / `on_post_page`: the library pages get their tables, post-mortems their card.
+- `on_post_page`: the finished library pages get their tables, post-mortems their card and their
+  action rows' anchors (so the search index keeps to the text).
 """
 
 from __future__ import annotations
@@ -35,13 +35,12 @@ from pydantic import ValidationError
 from .checker import Checker, ConfigError, ParseCache, Settings
 from .config import PostMortemConfig
 from .job import Job, Outcome, PageSource, run, run_in_worker
-from .library import Library, action_anchors
+from .library import Library
 from .limits import prescan
 from .metadata import FRONT_MATTER_RE
 from .model import Finding, Level
-from .parse import action_items
 from .project import OUTSIDE_DOCS, is_postmortem_uri, outside
-from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER
+from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, anchor_action_rows
 from .report import plural, sort_for_report, summary
 
 log = get_plugin_logger("postmortem")
@@ -245,8 +244,6 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
 
     @_guarded
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self._postmortems:
-            return _with_action_anchors(markdown)
         if LIBRARY_TABLE_MARKER in markdown and not page.file.generated_by:
             rendered = self._result(config).pages.get(page.file.src_uri)
             if rendered is not None:
@@ -257,15 +254,17 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self._postmortems:
             return CARD_PLACEHOLDER + html  # the card comes with the job's outcome
-        if self._outcome is not None and (rendered := self._outcome.pages.get(page.file.src_uri)) is not None:
-            return rendered.fill(html)
         return html
 
     @_guarded
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Cards and library tables go into the finished page: the search index keeps to the text."""
         if page.file.src_uri in self._postmortems:
-            card = self._result(config).cards.get(page.file.src_uri, "")
-            return output.replace(CARD_PLACEHOLDER, card, 1)
+            outcome = self._result(config)
+            output = anchor_action_rows(output, outcome.anchors.get(page.file.src_uri, []))
+            return output.replace(CARD_PLACEHOLDER, outcome.cards.get(page.file.src_uri, ""), 1)
+        if self._outcome is not None and (rendered := self._outcome.pages.get(page.file.src_uri)) is not None:
+            return rendered.fill(output)
         return output
 
     @_guarded
@@ -313,19 +312,3 @@ def _look(file: File) -> tuple[bool, bool]:
         return False, False
     front = FRONT_MATTER_RE.match(text.replace("\r\n", "\n"))
     return bool(front and _DRAFT.search(front.group(1))), True
-
-
-def _with_action_anchors(markdown: str) -> str:
-    """Give each action item's table row a stable anchor (`#action-3`) that the library links to."""
-    items = action_items(markdown)
-    if not items:
-        return markdown
-    lines = markdown.split("\n")
-    for item, anchor in zip(items, action_anchors(items), strict=True):
-        index = item.line - 1
-        if 0 <= index < len(lines):
-            row = lines[index]
-            span = f'<span class="pm-action-anchor" id="{anchor}"></span>'
-            position = row.index("|") + 1 if row.lstrip().startswith("|") else 0
-            lines[index] = row[:position] + span + row[position:]
-    return "\n".join(lines)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 # Characters that Markdown (and the usual extensions: tables, attr_list, emoji, mark, caret, tilde,
 # arithmatex) could read as syntax; each becomes a numeric entity, which Markdown never interprets.
@@ -54,6 +54,4 @@ def environment(markdown: bool, extra_dirs: Sequence[Path] = ()) -> jinja2.Envir
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["md"] = lambda value: Markup(md_escape(value))
-    env.filters["html"] = lambda value: escape(value)
     return env

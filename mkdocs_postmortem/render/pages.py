@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from ..library import ActionRef, Entry, Library, RegisterRow, response_times
+from ..parse import section_key
 from ..model import Finding, FrontMatter, Level
 from ..report import describe_counts
 from . import charts, environment, md_link
@@ -69,12 +69,45 @@ class RenderedPage:
         return _PLACEHOLDER.sub(lambda m: self.blocks.get(m.group(1), ""), html)
 
 
+_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_PERMALINK = re.compile(r"<a[^>]*\bheaderlink\b[^>]*>.*?</a>", re.DOTALL)  # the toc extension's ¶
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+
+
+def anchor_action_rows(html: str, anchors: list[str]) -> str:
+    """Give the action-items table's rows their anchors (`<tr id="action-3">`) in a rendered page.
+
+    The rows are found after the heading that names the section, as the parser found them: rows with
+    any text, in order (so an empty row in the Markdown gets no anchor, as it gets no item).
+    """
+    heading = next(
+        (m for m in _HEADING.finditer(html) if section_key(_TAG.sub("", _PERMALINK.sub("", m.group(2)))) == "actions"),
+        None,
+    )
+    if heading is None or not anchors:
+        return html
+    start = html.find("<tbody>", heading.end())
+    end = html.find("</tbody>", start)
+    if start < 0 or end < 0:
+        return html
+    pending = iter(anchors)
+
+    def anchor(row: re.Match[str]) -> str:
+        if not _TAG.sub("", row.group(1)).strip():
+            return row.group(0)
+        name = next(pending, None)
+        return row.group(0) if name is None else f'<tr id="{name}" class="pm-action">{row.group(1)}</tr>'
+
+    return html[:start] + _ROW.sub(anchor, html[start:end]) + html[end:]
+
+
 def relative_url(target: str, base: str) -> str:
     """The URL of `target` as seen from the page at `base` (both relative to the site root)."""
     base_parts = [part for part in base.rsplit("/", 1)[0].split("/") if part] if "/" in base else []
     target_parts = [part for part in target.split("/") if part]
     common = 0
-    for mine, theirs in zip(base_parts, target_parts):
+    for mine, theirs in zip(base_parts, target_parts, strict=False):
         if mine != theirs:
             break
         common += 1

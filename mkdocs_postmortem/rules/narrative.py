@@ -129,7 +129,7 @@ def blameless(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     for item in pm.went_wrong:
         words = [word.removesuffix("'s").removesuffix("’s") for word in _WORD.findall(item.text)]
         named = {word for word in words if word in singles}
-        named |= {f"{a} {b}" for a, b in zip(words, words[1:]) if f"{a} {b}" in names}
+        named |= {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if f"{a} {b}" in names}
         phrase = _BLAME_PHRASES.search(item.text)
         if not named and not phrase:
             continue

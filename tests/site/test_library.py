@@ -113,9 +113,9 @@ def test_actions_by_owner_groups_folded_names_and_orders_open_first(site: Path) 
     link = open_table.find("a", string="Restore tenant_id in the pipeline schema and rebuild the index")
     target, fragment = follow(site, url, link["href"])
     assert fragment == "action-1"
-    anchor = target.find(id="action-1")
-    assert anchor is not None and anchor.find_parent("tr") is not None
-    assert "priya RAMAN" in " ".join(anchor.find_parent("tr").get_text(" ", strip=True).split())
+    row = target.find(id="action-1")
+    assert row is not None and row.name == "tr"
+    assert "priya RAMAN" in " ".join(row.get_text(" ", strip=True).split())
     assert "Wrong leave policy" in target.get_text()
 
 
