@@ -150,12 +150,10 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
                     file.inclusion = InclusionLevel.EXCLUDED  # MkDocs could not render it: PM001 says why
             else:
                 file.inclusion = InclusionLevel.EXCLUDED
-            if file.inclusion != InclusionLevel.EXCLUDED:
-                file.inclusion = (
-                    InclusionLevel.DRAFT if draft
-                    else InclusionLevel.INCLUDED if self.config.nav_postmortems
-                    else InclusionLevel.NOT_IN_NAV  # the library pages are the way in
-                )
+            if draft and not file.inclusion.is_excluded():
+                file.inclusion = InclusionLevel.DRAFT
+            elif file.inclusion.is_in_nav() and not self.config.nav_postmortems:
+                file.inclusion = InclusionLevel.NOT_IN_NAV  # the library pages are the way in
             in_library = file.inclusion.is_in_serve() if serve else file.inclusion.is_included()
             pages.append(PageSource(display, file.abs_src_path or "", file.src_uri, file.url, in_library, refused))
         self._postmortems = {page.src_uri for page in pages}

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from ..library import ActionRef, Entry, Library, RegisterRow, response_times
 from ..parse import section_key
-from ..model import Finding, FrontMatter, Level
+from ..model import Finding, FrontMatter, Level, RegulatoryLine
 from ..report import describe_counts
 from . import charts, environment, md_link
 
@@ -53,6 +53,7 @@ ENTRY_HEADERS = {
     "incident": "Incident", "agent": "Agent", "severity": "Severity", "status": "Status", "postmortem": "Post-mortem",
     "items": "Open / total items", "health": "Health", "on_time": "Written on time",
     "applicable": "Applicable", "art73": "Article 73 report due",
+    "eu_ai_act": "EU AI Act Article 73", "sector": "Sector regulations", "internal_audit": "Internal audit",
 }
 _PLACEHOLDER = re.compile(r"<!-- postmortem-block-(\d+) -->")
 
@@ -204,7 +205,14 @@ class Renderer:
                 row.entry.path: {"applicable": Markup(escape(applicable_labels(row))), "art73": Markup(escape(art73(row)))}
                 for row in rows
             },
-            "applicable_mark": lambda line: Markup('<strong class="pm-applicable">applicable</strong> ') if line.applicable else "",
+            "register_lines": lambda rows: {
+                row.entry.path: {
+                    "eu_ai_act": regulatory_cell([row.eu_ai_act]),
+                    "sector": regulatory_cell(row.sector),
+                    "internal_audit": regulatory_cell([row.internal_audit]),
+                }
+                for row in rows
+            },
             "plural": lambda n, word: f"{n} {word}{'' if n == 1 else 's'}",
             "chart_incidents": lambda: self._charts["incidents"],
             "chart_burndown": lambda: self._charts["burndown"],
@@ -319,6 +327,20 @@ def duration(delta: dt.timedelta | None) -> str:
         return "–"
     minutes = int(delta.total_seconds() // 60)
     return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def regulatory_cell(lines: Sequence[RegulatoryLine | None]) -> Markup:
+    """Regulatory answers for a table cell: each label and answer, `applicable` highlighted."""
+    parts = [
+        Markup("{}<strong>{}:</strong> {}").format(
+            Markup('<strong class="pm-applicable">applicable</strong> ') if line.applicable else "",
+            line.label,
+            line.value,
+        )
+        for line in lines
+        if line is not None
+    ]
+    return Markup("<br>").join(parts) if parts else Markup("–")
 
 
 def applicable_labels(row: RegisterRow) -> str:
