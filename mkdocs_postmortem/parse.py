@@ -109,10 +109,14 @@ _STATUS_PATTERNS: tuple[tuple[ActionState, re.Pattern[str]], ...] = (
 )
 
 
+def without_parentheticals(text: str) -> str:
+    """`Mike Chen (Finance Champion)` → `Mike Chen`; white space folded."""
+    return _PARENTHETICAL.sub("", " ".join(text.split())).strip()
+
+
 def normalise_heading(text: str) -> str:
     """`## 6. Root Cause (5 whys):` → `root cause`."""
-    text = _HEADING_NUMBER.sub("", " ".join(text.split()))
-    text = _PARENTHETICAL.sub("", text)
+    text = without_parentheticals(_HEADING_NUMBER.sub("", " ".join(text.split())))
     return " ".join(text.strip().rstrip(".:;!?").split()).casefold()
 
 

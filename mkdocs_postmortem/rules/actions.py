@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 
 from ..model import ActionItem, Level, PostMortem, Status
+from ..parse import without_parentheticals
 from . import Context, Violation, rule
 
 _OWNER_SEPARATOR = re.compile(r"\s*\+\s*|\s+&\s+|(?<=\w)\s*/\s*(?=\w)|\s*,\s*|\s*;\s*|\s+and\s+", re.IGNORECASE)
-_PARENTHETICAL = re.compile(r"\([^)]{0,200}\)")
 _VAGUE_VERB = re.compile(
     r"^(?:investigate|look(?:ing)? into|explore|consider|review|research|analy[sz]e|check|monitor|"
     r"follow[- ]up(?: on)?|improve|enhance|think about|discuss|evaluate|assess|revisit)\b",
@@ -26,7 +26,7 @@ _UPSTREAM = re.compile(
 
 def owners_of(owner: str) -> list[str]:
     """The people or roles an owner cell names: `Builder + Platform` → [`Builder`, `Platform`]."""
-    return [part for part in _OWNER_SEPARATOR.split(_PARENTHETICAL.sub("", " ".join(owner.split()))) if part.strip()]
+    return [part for part in _OWNER_SEPARATOR.split(without_parentheticals(owner)) if part.strip()]
 
 
 def is_vague(action: str) -> bool:
