@@ -218,3 +218,19 @@ def test_cli_reports_an_internal_error_without_a_traceback(tmp_path: Path) -> No
 
 
 
+
+
+def test_inputs_that_made_regexes_backtrack_are_linear(tmp_path: Path) -> None:
+    """Regression: long runs of spaces, brackets and full stops once cost quadratic time."""
+    text = VALID.replace("| Platform Lead |", "| Platform" + " " * 40_000 + "Lead |")
+    text = text.replace("## 4. What went well", "## 4. What went well " + "(" * 20_000)
+    text = text.replace("A: The new pipeline", "A:" + "?" + " " * 40_000 + "The new pipeline")
+    text = text.replace("On 2026-09-03 the", "a.B" * 15_000 + " On 2026-09-03 the")
+    page = tmp_path / "slow.md"
+    page.write_text(text, encoding="utf-8")
+    code = (
+        "import sys; from tests.conftest import check_text; "
+        f"print(len(check_text(open({str(page)!r}, encoding='utf-8').read())))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
