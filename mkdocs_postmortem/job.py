@@ -15,7 +15,7 @@ from .checker import Checker, ParseCache, Settings
 from .library import Entry, Library, action_anchors
 from .model import Finding
 from .render.exports import write_exports
-from .render.pages import LIBRARY_PAGES, RenderedPage, Renderer, agent_anchor, findings_box, relative_url
+from .render.pages import LIBRARY_PAGES, RenderedPage, Renderer, agent_anchor, relative_url
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
         entry = library.by_uri.get(page.src_uri)
         findings = results[page.display].findings
         if entry is None:  # a draft in a build: no card, but its findings in serve
-            outcome.cards[page.src_uri] = findings_box(findings) if job.show_findings and findings else ""
+            outcome.cards[page.src_uri] = renderer.findings_box(findings) if job.show_findings and findings else ""
             continue
         agent_url = None
         if agents_url is not None and entry.postmortem.meta:

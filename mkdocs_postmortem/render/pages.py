@@ -260,6 +260,14 @@ class Renderer:
             self._entry_cells[key] = cells
         return cells
 
+    def findings_box(self, findings: list[Finding]) -> str:
+        """The findings admonition alone, for a page that has no card (e.g. a draft in a build)."""
+        return self.html.get_template("findings.html").render(
+            findings=sorted(findings, key=lambda f: (f.level.rank, f.line)),
+            findings_title=describe_counts(findings),
+            findings_css=_findings_css(findings),
+        )
+
     def card(self, entry: Entry, agent_url: str | None, show_findings: bool) -> str:
         """The metadata card above a post-mortem's content (HTML)."""
         refs = self.library.actions_by_path.get(entry.path, [])
@@ -274,15 +282,6 @@ class Renderer:
             findings_title=describe_counts(entry.findings),
             findings_css=_findings_css(entry.findings),
         )
-
-
-def findings_box(findings: list[Finding]) -> str:
-    """The findings admonition alone, for a page that has no card (e.g. a draft in a build)."""
-    return environment(markdown=False).get_template("findings.html").render(
-        findings=sorted(findings, key=lambda f: (f.level.rank, f.line)),
-        findings_title=describe_counts(findings),
-        findings_css=_findings_css(findings),
-    )
 
 
 def _findings_css(findings: list[Finding]) -> str:

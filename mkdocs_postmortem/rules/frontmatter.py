@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from ..model import FrontMatter, Level, PostMortem, normalise_severity
-from ..parse import parse_date
+from ..parse import parse_date, without_parentheticals
 from . import Context, Violation, rule
 
 _EXAMPLE = "agent: finance-invoice-recon, severity: Sev-2, incident_date: 2026-08-14, date: 2026-08-19, author: …, status: open"
@@ -112,7 +112,7 @@ def header_matches(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
 
 def _person(text: str) -> str:
-    return " ".join(text.split("(")[0].split()).casefold()
+    return without_parentheticals(text).casefold()
 
 
 

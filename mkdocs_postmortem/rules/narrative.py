@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Level, PostMortem
+from ..parse import without_parentheticals
 from . import Context, Violation, rule
 
 _PLACEHOLDER = re.compile(r"^\[.*\]$")
@@ -103,7 +104,7 @@ def people_named(pm: PostMortem) -> set[str]:
     names: set[str] = set()
     direct = [pm.meta.author if pm.meta else ""] + [s.name for s in pm.signoff or []]
     for text in direct:
-        person = text.split("(")[0].strip()
+        person = without_parentheticals(text)
         if person and not person.startswith("["):
             names.add(person)
     free_text = [a.owner for a in pm.actions or []] + [e.event for e in pm.timeline or []]
