@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 from collections.abc import Iterable
@@ -18,10 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .dates import CalendarError, holiday_calendar, resolve_today
 from .model import Finding, Level, MetaProblem, PostMortem
 from .limits import prescan
-from .metadata import read_front_matter
 from .parse import parse_postmortem
 from .people import PeopleFileError, load_people
-from .rules import RULES, Context, find_rule, run_rules
+from .rules import RULES, Context, find_rule, finding_order, run_rules
 
 INTERNAL_ERROR = "PM000"
 
@@ -118,46 +118,48 @@ class ParseCache:
 
 
 class Checker:
-    """Checks pages against the rules with one configuration."""
+    """Checks pages against the rules with one configuration; with a `cache`, parses are kept and
+    reused (`mkdocs serve`), without one each page is parsed and let go (a build, the CLI)."""
 
     def __init__(self, settings: Settings, base_dir: Path = Path("."), cache: ParseCache | None = None) -> None:
         self.settings = settings
         self.context = settings.context(base_dir)
         self.levels = settings.levels()
-        self.cache = cache or ParseCache()
+        self.cache = cache
 
-    def check_all(
-        self,
-        sources: dict[str, bytes],
-        refused: dict[str, str] | None = None,
-        incidents: dict[tuple[str, dt.date], list[str]] | None = None,
-    ) -> dict[str, Checked]:
+    def check_all(self, sources: dict[str, bytes], refused: dict[str, str] | None = None) -> dict[str, Checked]:
         """Parse (or reuse) every page, then validate each knowing the whole library.
 
-        `refused` pages (path → why) were not read, and are reported by PM001. `incidents` is the whole
-        library's (agent, date) → pages, when `sources` is only part of it. Never raises: a bug of ours
-        becomes a PM000 finding on the page being processed.
+        `refused` pages (path → why) were not read, and are reported by PM001. Never raises: a bug of
+        ours becomes a PM000 finding on the page being processed.
         """
-        parsed: dict[str, PostMortem | Exception] = {
-            path: PostMortem(path=path, meta_problems=[MetaProblem(line=1, kind="unreadable", message=why)], skipped=True)
-            for path, why in (refused or {}).items()
-        }
+        return self.check_library(self.check_pages(sources, refused))
+
+    def check_pages(self, sources: dict[str, bytes], refused: dict[str, str] | None = None) -> dict[str, Checked]:
+        """Each page on its own: parsed (or reused) and checked by the page rules."""
+        results: dict[str, Checked] = {}
+        for path, why in (refused or {}).items():
+            unread = PostMortem(path=path, meta_problems=[MetaProblem(line=1, kind="unreadable", message=why)], skipped=True)
+            results[path] = Checked(unread, run_rules(unread, self.context, self.levels, scope="page"))
         for path, source in sources.items():
             try:
-                parsed[path] = self.cache.parse(path, source)
+                postmortem = self.cache.parse(path, source) if self.cache is not None else parse_source(path, source)
+                results[path] = Checked(postmortem, run_rules(postmortem, self.context, self.levels, scope="page"))
             except Exception as exc:  # noqa: BLE001 — the last line of defence: report, never crash
-                parsed[path] = exc
-        if incidents is None:
-            incidents = _incidents(p for p in parsed.values() if isinstance(p, PostMortem))
-        context = replace(self.context, incidents=incidents)
-        results: dict[str, Checked] = {}
-        for path, postmortem in parsed.items():
-            try:
-                if isinstance(postmortem, Exception):
-                    raise postmortem
-                results[path] = Checked(postmortem, run_rules(postmortem, context, self.levels))
-            except Exception as exc:  # noqa: BLE001
                 results[path] = Checked(PostMortem(path=path), [_internal_error(path, exc)])
+        return results
+
+    def check_library(self, pages: dict[str, Checked]) -> dict[str, Checked]:
+        """Add the findings of the library rules, which compare every page with the others."""
+        context = replace(self.context, incidents=_incidents(checked.postmortem for checked in pages.values()))
+        results: dict[str, Checked] = {}
+        for path, checked in pages.items():
+            try:
+                more = run_rules(checked.postmortem, context, self.levels, scope="library")
+            except Exception as exc:  # noqa: BLE001
+                more = [_internal_error(path, exc)]
+            findings = sorted(checked.findings + more, key=finding_order) if more else checked.findings
+            results[path] = Checked(checked.postmortem, findings)
         return results
 
     def check(self, path: str, source: bytes) -> Checked:
@@ -168,34 +170,77 @@ class Checker:
 def check_files(
     settings: Settings, base_dir: str, files: dict[str, str], refused: dict[str, str], workers: int = 2
 ) -> dict[str, list[Finding]]:
-    """Findings for many files (display path → file path), checked by `workers` processes at once;
-    `refused` pages (display path → why) are reported unread.
+    """Findings for many files (display path → file path), checked by `workers` processes at once:
+    this one and `workers - 1` forked ones. `refused` pages (display path → why) are reported unread.
 
-    Each worker checks its share of the library knowing the whole library's incidents (read from the
-    front matter first), so the result is the same as one process's; only findings come back.
+    The files are cut into parts. The forked processes take parts from the front, this one from the
+    back (cancelling a part before anyone starts it), so a process slowed by a busy core does less.
+    Each part comes back as findings plus what the library rules read of each page; the library
+    rules then run here, over the whole library, so the result is the same as one process's.
     """
-    sources = {display: Path(path).read_bytes() for display, path in files.items()}
-    incidents: dict[tuple[str, dt.date], list[str]] = {}
-    for display, source in sources.items():
-        meta = read_front_matter(source.decode("utf-8-sig", errors="replace")).meta
-        if meta is not None:
-            incidents.setdefault((meta.agent, meta.incident_date), []).append(display)
-    names = list(sources)
-    shares = [names[i::workers] for i in range(workers)]
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        parts = pool.map(_check_share, [(settings, base_dir, {n: sources[n] for n in share}, incidents) for share in shares])
-        found = {display: findings for part in parts for display, findings in part.items()}
-    unread = Checker(settings, Path(base_dir)).check_all({}, refused)
-    return found | {display: checked.findings for display, checked in unread.items()}
+    names = list(files)
+    size = max(1, -(-len(names) // (PARTS_PER_PROCESS * workers)))
+    parts = [{name: files[name] for name in names[start : start + size]} for start in range(0, len(names), size)]
+    checker = Checker(settings, Path(base_dir))
+    pages: dict[str, Checked] = {}
+    gc.freeze()  # the collector leaves what exists now alone, so the forked copy stays shared, unwritten
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(
+            workers - 1, mp_context=context, initializer=_start_worker, initargs=(settings, base_dir)
+        ) as pool:
+            futures = [pool.submit(_check_part_in_worker, part) for part in parts]
+            for future, part in zip(reversed(futures), reversed(parts), strict=True):
+                if not future.cancel():
+                    break
+                pages |= _check_part(checker, part)
+            for future in futures:
+                if not future.cancelled():
+                    pages |= future.result()
+    finally:
+        gc.unfreeze()
+    pages |= checker.check_pages({}, refused)
+    return {display: checked.findings for display, checked in checker.check_library(pages).items()}
 
 
-def _check_share(
-    work: tuple[Settings, str, dict[str, bytes], dict[tuple[str, dt.date], list[str]]]
-) -> dict[str, list[Finding]]:
-    settings, base_dir, sources, incidents = work
-    results = Checker(settings, Path(base_dir)).check_all(sources, incidents=incidents)
-    return {display: checked.findings for display, checked in results.items()}
+PARTS_PER_PROCESS = 8
+_worker_checker: Checker | None = None  # a forked process's own checker, made once by `_start_worker`
+
+
+def _start_worker(settings: Settings, base_dir: str) -> None:
+    global _worker_checker
+    _worker_checker = Checker(settings, Path(base_dir))
+
+
+def _check_part_in_worker(files: dict[str, str]) -> dict[str, Checked]:
+    if _worker_checker is None:
+        raise RuntimeError("a worker process starts with _start_worker")
+    return _check_part(_worker_checker, files)
+
+
+def _check_part(checker: Checker, files: dict[str, str]) -> dict[str, Checked]:
+    """Read and check each page on its own; keep of each page only what the library rules read (its
+    path, front matter and waivers), so little crosses between processes."""
+    sources: dict[str, bytes] = {}
+    refused: dict[str, str] = {}
+    for display, path in files.items():
+        try:
+            sources[display] = Path(path).read_bytes()
+        except OSError as exc:
+            refused[display] = f"the file cannot be read ({exc.strerror})"
+    pages = checker.check_pages(sources, refused)
+    return {display: Checked(_library_view(checked.postmortem), checked.findings) for display, checked in pages.items()}
+
+
+def _library_view(postmortem: PostMortem) -> PostMortem:
+    """What the library rules read of a page."""
+    return PostMortem(
+        path=postmortem.path,
+        meta=postmortem.meta,
+        meta_lines=postmortem.meta_lines,
+        suppressions=postmortem.suppressions,
+        skipped=postmortem.skipped,
+    )
 
 
 def _incidents(postmortems: Iterable[PostMortem]) -> dict[tuple[str, dt.date], list[str]]:

@@ -10,8 +10,8 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Iterable
-from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from pydantic import ValidationError
@@ -19,13 +19,15 @@ from pydantic_core import PydanticCustomError
 
 from .checker import Checked, Checker, ConfigError, check_files
 from .dates import WRITE_UP_BUSINESS_DAYS, resolve_today, write_up_deadline
-from .library import ActionRef, Entry, Library, fold
-from .model import Finding, FrontMatter, Level, Severity, front_matter_schema, normalise_severity
+from .model import ActionState, Finding, FrontMatter, Level, Severity, front_matter_schema, normalise_severity
+from .people import fold
 from .project import OUTSIDE_DOCS, Project, load_project, outside
 from .report import as_github, as_json, as_sarif, as_text, spreadsheet_safe
 from .rules import RULES, reference_table
 
-VERSION = package_version("mkdocs-postmortem")
+if TYPE_CHECKING:
+    from .library import ActionRef, Library
+
 PARALLEL_FROM = 200  # pages: below this, a second process costs more than it saves
 
 
@@ -49,13 +51,16 @@ def _read(path: Path) -> bytes:
         raise ConfigProblem(f"{path}: cannot read it ({exc.strerror})") from None
 
 
-def _check_library(project: Project, extra: Iterable[Path] = ()) -> dict[Path, Checked]:
-    checker = Checker(project.settings, project.root)
-    paths = list(dict.fromkeys([*project.sources(), *extra]))
-    refused = {project.display(p): OUTSIDE_DOCS for p in _refused(project, paths)}
-    sources = {project.display(p): _read(p) for p in paths if project.display(p) not in refused}
-    results = checker.check_all(sources, refused)
-    return {path: results[project.display(path)] for path in paths}
+def _library_paths(project: Project, extra: Iterable[Path] = ()) -> dict[Path, str]:
+    """Every post-mortem of the library, and any other named on the command line → its display path."""
+    return {path: project.display(path) for path in dict.fromkeys([*project.sources(), *extra])}
+
+
+def _check_library(project: Project, paths: dict[Path, str]) -> dict[Path, Checked]:
+    refused = {paths[p]: OUTSIDE_DOCS for p in _refused(project, paths)}
+    sources = {display: _read(p) for p, display in paths.items() if display not in refused}
+    results = Checker(project.settings, project.root).check_all(sources, refused)
+    return {path: results[display] for path, display in paths.items()}
 
 
 def _refused(project: Project, paths: Iterable[Path]) -> list[Path]:
@@ -63,11 +68,10 @@ def _refused(project: Project, paths: Iterable[Path]) -> list[Path]:
     return [p for p in paths if p.is_symlink() and outside(p, project.docs_dir)]
 
 
-def _library_findings(project: Project, extra: Iterable[Path] = ()) -> dict[Path, list[Finding]]:
+def _library_findings(project: Project, paths: dict[Path, str]) -> dict[Path, list[Finding]]:
     """Every page's findings; a large library is checked by two processes at once."""
-    paths = list(dict.fromkeys([*project.sources(), *extra]))
     if len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return {path: checked.findings for path, checked in _check_library(project, extra).items()}
+        return {path: checked.findings for path, checked in _check_library(project, paths).items()}
     for path in paths:
         if not os.access(path, os.R_OK):
             _read(path)  # the same clear message and exit code as a small library gets
@@ -75,13 +79,15 @@ def _library_findings(project: Project, extra: Iterable[Path] = ()) -> dict[Path
     found = check_files(
         project.settings,
         str(project.root),
-        {project.display(p): str(p) for p in paths if p not in refused},
-        {project.display(p): OUTSIDE_DOCS for p in refused},
+        {display: str(p) for p, display in paths.items() if p not in refused},
+        {paths[p]: OUTSIDE_DOCS for p in refused},
     )
-    return {path: found[project.display(path)] for path in paths}
+    return {path: found[display] for path, display in paths.items()}
 
 
 def _library(project: Project, checked: dict[Path, Checked]) -> Library:
+    from .library import Entry, Library  # only `actions` builds the library: `check` does without it
+
     entries = [
         Entry(result.postmortem, result.findings, project.src_uri(path), _page_url(project, path))
         for path, result in checked.items()
@@ -99,7 +105,7 @@ config_option = click.option(
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(VERSION, "-V", "--version", prog_name="mkdocs-postmortem")
+@click.version_option(package_name="mkdocs-postmortem", prog_name="mkdocs-postmortem")
 def cli() -> None:
     """Write, check and track blameless post-mortems of AI-agent incidents.
 
@@ -199,9 +205,10 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
             selected += [p for p in project.sources() if p.resolve().is_relative_to(path.resolve())]
         else:
             selected.append(path)
-    found = _library_findings(project, extra=selected)
-    keep = {project.display(p) for p in selected} if paths else None
-    results = [findings for p, findings in found.items() if keep is None or project.display(p) in keep]
+    library = _library_paths(project, selected)
+    found = _library_findings(project, library)
+    keep = {library[p] for p in selected} if paths else None
+    results = [findings for p, findings in found.items() if keep is None or library[p] in keep]
     findings = [f for result in results for f in result]
 
     output = output or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
@@ -212,7 +219,9 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
             click.echo(as_github(findings))
     elif output == "sarif":
         rules = [(r.id, r.slug, r.level, r.doc) for r in sorted(RULES.values(), key=lambda r: r.id)]
-        click.echo(as_sarif(findings, rules, VERSION))
+        from importlib.metadata import version
+
+        click.echo(as_sarif(findings, rules, version("mkdocs-postmortem")))
     else:
         click.echo(as_text(findings, len(results)))
 
@@ -245,7 +254,7 @@ def actions(
       mkdocs-postmortem actions --owner "priya raman" --format csv > mine.csv
     """
     project = _project(config_file)
-    library = _library(project, _check_library(project))
+    library = _library(project, _check_library(project, _library_paths(project)))
     refs = [
         ref for ref in library.open_actions
         if (include_drafts or not ref.entry.postmortem.is_draft)
@@ -276,7 +285,7 @@ def _action_row(ref: ActionRef) -> dict[str, object]:
         "owner": ref.owner,
         "due": ref.item.due_date.isoformat() if ref.item.due_date else ref.item.due,
         "days_overdue": ref.overdue_days,
-        "status": Library.state_label(ref.item.state),
+        "status": ActionState.label(ref.item.state),
         "action": ref.item.action,
         "agent": meta.agent if meta else "",
         "postmortem": ref.entry.path,

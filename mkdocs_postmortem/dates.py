@@ -6,10 +6,12 @@ import datetime as dt
 import os
 import re
 from functools import lru_cache
-
-import holidays as holidays_lib
+from typing import TYPE_CHECKING
 
 from .model import Severity
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 # Template: "Mandatory post-mortem within 5 business days" (Sev-1), "within 10 business days" (Sev-2).
 WRITE_UP_BUSINESS_DAYS: dict[Severity, int] = {Severity.SEV1: 5, Severity.SEV2: 10}
@@ -20,13 +22,15 @@ class CalendarError(ValueError):
 
 
 @lru_cache(maxsize=16)
-def holiday_calendar(code: str | None) -> holidays_lib.HolidayBase | None:
+def holiday_calendar(code: str | None) -> HolidayBase | None:
     """The public holidays of a country (`GB`) or subdivision (`US-CA`), or None for weekends only."""
     if not code:
         return None
+    import holidays  # only a site that sets `holidays:` pays for importing every country's calendar
+
     country, _, subdiv = code.partition("-")
     try:
-        return holidays_lib.country_holidays(country.upper(), subdiv=subdiv.upper() or None)
+        return holidays.country_holidays(country.upper(), subdiv=subdiv.upper() or None)
     except NotImplementedError as exc:
         raise CalendarError(
             f"unknown holiday calendar '{code}': use an ISO country code such as GB or US-CA"

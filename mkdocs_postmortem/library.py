@@ -16,13 +16,9 @@ from functools import cached_property
 
 from .dates import art73_category, art73_deadline, write_up_deadline
 from .model import ActionItem, ActionState, Finding, Level, PostMortem, RegulatoryLine, Severity, Status
+from .people import fold
 
 _ANCHOR_UNSAFE = re.compile(r"[^a-z0-9]+")
-
-
-def fold(name: str) -> str:
-    """Owner names compare after folding case and white space."""
-    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -355,10 +351,6 @@ class Library:
         deadline = write_up_deadline(meta.severity, meta.incident_date, self.holidays)
         return deadline is not None and meta.date > deadline
 
-    @staticmethod
-    def state_label(state: ActionState | None) -> str:
-        return {None: "unknown", ActionState.OPEN: "open", ActionState.IN_PROGRESS: "in progress",
-                ActionState.DONE: "done", ActionState.WONT_DO: "won't do"}[state]
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,10 @@ MAX_NESTING = 100  # lists or block quotes inside each other
 MAX_FRONT_MATTER_BYTES = 64_000
 MAX_YAML_NODES = 10_000  # after expanding aliases: a "billion laughs" document stops here
 
-_DEEP_MARKERS = re.compile(rb"(?m)^(?:[ \t]*(?:[-*+>]|\d{1,9}[.)])(?:[ \t]+|$)){%d}" % MAX_NESTING)
-_DEEP_INDENT = re.compile(rb"(?m)^[ \t]{%d}" % (MAX_NESTING * 2))
+# Both match at a newline (searched in the text with a newline put before it): a literal first
+# character lets the regular expression engine skip to candidates instead of trying every position.
+_DEEP_MARKERS = re.compile(rb"\n(?:[ \t]*(?:[-*+>]|\d{1,9}[.)])(?:[ \t]+|(?=\n)|\Z)){%d}" % MAX_NESTING)
+_DEEP_INDENT = re.compile(rb"\n[ \t]{%d}" % (MAX_NESTING * 2))
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ def prescan(source: bytes) -> Refusal | None:
         for number, line in enumerate(source.split(b"\n"), start=1):
             if len(line) > MAX_LINE_CHARS:
                 return Refusal(number, f"line {number} has {len(line):,} characters, over the {MAX_LINE_CHARS:,} limit")
-    if match := _DEEP_MARKERS.search(source) or _DEEP_INDENT.search(source):
-        line = source.count(b"\n", 0, match.start()) + 1
+    lines = b"\n" + source
+    if match := _DEEP_MARKERS.search(lines) or _DEEP_INDENT.search(lines):
+        line = lines.count(b"\n", 0, match.start() + 1)
         return Refusal(line, f"lists or quotes nested more than {MAX_NESTING} levels deep")
     return None

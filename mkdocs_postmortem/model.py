@@ -48,6 +48,17 @@ class ActionState(str, enum.Enum):
     def is_open(self) -> bool:
         return self in (ActionState.OPEN, ActionState.IN_PROGRESS)
 
+    @staticmethod
+    def label(state: ActionState | None) -> str:
+        """How a state reads in lists and exports (None: a status cell nobody could classify)."""
+        return _STATE_LABELS[state]
+
+
+_STATE_LABELS: dict[ActionState | None, str] = {
+    None: "unknown", ActionState.OPEN: "open", ActionState.IN_PROGRESS: "in progress",
+    ActionState.DONE: "done", ActionState.WONT_DO: "won't do",
+}
+
 
 _SEVERITY_RE = re.compile(r"^\s*sev(?:erity)?[\s_-]*([1-4])\s*$", re.IGNORECASE)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from . import markdown as md
 from .limits import MAX_TABLE_ROWS
@@ -120,6 +121,7 @@ def normalise_heading(text: str) -> str:
     return " ".join(text.strip().rstrip(".:;!?").split()).casefold()
 
 
+@lru_cache(maxsize=4096)  # a library repeats the same ten headings on every page
 def section_key(heading: str) -> str | None:
     """The section a heading names, if it names one of the template's ten."""
     return _HEADING_NAMES.get(normalise_heading(heading))
@@ -136,6 +138,7 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=4096)  # "Open", "Done", "In progress": the same few cells on every page
 def classify_status(cell: str) -> tuple[ActionState | None, dt.date | None]:
     """An action item's free-text status → its state and, when done, the completion date given."""
     text = cell.strip().lstrip("*_ ").strip()
@@ -394,6 +397,11 @@ def _read_regulatory(pm: PostMortem, blocks: list[md.Block]) -> None:
 
 def _split_label(text: str) -> tuple[str, str]:
     """`SOX — Not material.` / `Sector regulations: N/A — …` → (label, value); paren-aware."""
+    first = _LABEL_SEPARATOR.search(text)
+    if first is None:
+        return text.strip(), ""
+    if "(" not in text[: first.start()]:
+        return text[: first.start()].strip(), text[first.end() :].strip()
     depth = 0
     for index, char in enumerate(text):
         if char == "(":

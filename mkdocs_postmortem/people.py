@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .library import fold
 from .yamlfile import YamlFileError, load_yaml_file
+
+
+def fold(name: str) -> str:
+    """Owner names compare after folding case and white space."""
+    return " ".join(name.split()).casefold()
 
 
 class PeopleFileError(ValueError):

@@ -53,7 +53,7 @@ class Project:
 
     def display(self, path: Path) -> str:
         """A path as findings show it: relative to the project, with forward slashes."""
-        return Path(os.path.relpath(path.absolute(), self.root.absolute())).as_posix()
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))).as_posix()
 
     def src_uri(self, path: Path) -> str:
         """A file's path relative to docs_dir (as MkDocs names it), or as given when outside it."""
@@ -69,7 +69,7 @@ class Project:
         for path in self.folder.rglob("*"):
             if path.is_file() and is_postmortem_uri(path.relative_to(self.docs_dir).as_posix(), self.settings.dir):
                 found.append(path)
-        return sorted(found)
+        return sorted(found, key=lambda path: path.parts)
 
 
 class _ConfigLoader(yaml.SafeLoader):

@@ -147,7 +147,7 @@ def action_items_ics(library: Library, site_url: str | None) -> str:
         event.add("summary", f"{ref.item.action} ({ref.owner})")
         event.add(
             "description",
-            f"Owner: {ref.owner}\nStatus: {Library.state_label(ref.item.state)}\n"
+            f"Owner: {ref.owner}\nStatus: {ActionState.label(ref.item.state)}\n"
             f"Post-mortem: {ref.entry.title}\nAgent: {meta.agent if meta else ''}",
         )
         event.add("url", absolute(ref.url, site_url))

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from ..library import ActionRef, Entry, Library, RegisterRow, response_times
 from ..parse import section_key
-from ..model import Finding, FrontMatter, Level, RegulatoryLine
+from ..model import ActionState, Finding, FrontMatter, Level, RegulatoryLine
 from ..report import describe_counts
 from . import charts, environment, md_link
 
@@ -230,7 +230,7 @@ class Renderer:
                 "completed": Markup(escape(ref.item.completed or "")),
                 "action": Markup(f'<a href="{escape(href)}#{escape(ref.anchor)}">{escape(ref.item.action or ref.item.number)}</a>'),
                 "owner": Markup(escape(ref.owner)),
-                "state": Markup(escape(Library.state_label(ref.item.state))),
+                "state": Markup(escape(ActionState.label(ref.item.state))),
                 "status": Markup(escape(ref.item.status)),
                 "postmortem": Markup(f'<a href="{escape(href)}">{escape(ref.entry.title)}</a>'),
                 "agent": Markup(escape(meta.agent if meta else "")),

@@ -10,6 +10,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..model import Finding, Level, PostMortem
 
@@ -32,14 +33,19 @@ class Context:
 
 
 Check = Callable[[PostMortem, Context], Iterable[Violation]]
+Scope = Literal["page", "library"]
 
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered check. A `library` rule compares a page with the others (through `Context.incidents`)
+    and reads only the page's path, front matter and waivers, so it runs once every page is parsed."""
+
     id: str
     slug: str
     level: Level
     check: Check
+    scope: Scope = "page"
 
     @property
     def doc(self) -> str:
@@ -55,13 +61,13 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, slug: str, level: Level) -> Callable[[Check], Check]:
+def rule(rule_id: str, slug: str, level: Level, scope: Scope = "page") -> Callable[[Check], Check]:
     """Register a check as a rule."""
 
     def register(check: Check) -> Check:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
-        RULES[rule_id] = Rule(rule_id, slug, level, check)
+        RULES[rule_id] = Rule(rule_id, slug, level, check, scope)
         return check
 
     return register
@@ -75,8 +81,10 @@ def find_rule(name: str) -> Rule | None:
     return next((r for r in RULES.values() if r.slug == name.strip().lower()), None)
 
 
-def run_rules(pm: PostMortem, context: Context, levels: dict[str, Level | None] | None = None) -> list[Finding]:
-    """Every finding of every enabled rule on one post-mortem, in line order (errors first on a line).
+def run_rules(
+    pm: PostMortem, context: Context, levels: dict[str, Level | None] | None = None, scope: Scope | None = None
+) -> list[Finding]:
+    """Every finding of every enabled rule (of `scope`, or all) on one post-mortem, in `finding_order`.
 
     Findings waived by a disable comment or the front matter's `accept:` list are dropped; PM002,
     which reports waivers without a reason, cannot itself be waived.
@@ -86,7 +94,7 @@ def run_rules(pm: PostMortem, context: Context, levels: dict[str, Level | None] 
     findings: list[Finding] = []
     for r in RULES.values():
         level = levels.get(r.id, r.level)
-        if level is None or (pm.skipped and r.id != "PM001"):
+        if level is None or (pm.skipped and r.id != "PM001") or (scope is not None and r.scope != scope):
             continue
         for violation in r.check(pm, context):
             if r.id != UNWAIVABLE and any(first <= violation.line <= last for first, last in waived.get(r.id, ())):
@@ -102,8 +110,13 @@ def run_rules(pm: PostMortem, context: Context, levels: dict[str, Level | None] 
                     fix=violation.fix,
                 )
             )
-    findings.sort(key=lambda f: (f.line, f.level.rank, f.rule))
+    findings.sort(key=finding_order)
     return findings
+
+
+def finding_order(finding: Finding) -> tuple[int, int, str]:
+    """Findings sort by line, errors first on a line, then by rule id."""
+    return finding.line, finding.level.rank, finding.rule
 
 
 UNWAIVABLE = "PM002"

@@ -116,7 +116,7 @@ def _person(text: str) -> str:
 
 
 
-@rule("PM107", "duplicate-incident", Level.WARNING)
+@rule("PM107", "duplicate-incident", Level.WARNING, scope="library")
 def duplicate_incident(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """One incident, one post-mortem: no other page has the same agent and incident_date."""
     if pm.meta is None:

@@ -90,7 +90,9 @@ _BLAME_PHRASES = re.compile(
     r"careless(?:ness)?|negligen(?:t|ce)|(?:someone|somebody|he|she) " + _BLAME_VERBS + r")\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\b([A-Z][a-z]+(?:[-'][A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)+)\b")
+# Two or more capitalised words. The capital comes first and the word boundary before it is a
+# look-behind, so the regular expression engine can skip to capitals instead of trying every position.
+_NAME = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+(?:[-'][A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)+)\b")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _NOT_NAMES = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
