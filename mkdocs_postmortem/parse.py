@@ -61,7 +61,7 @@ _HEADER_LINE = re.compile(
     re.MULTILINE,
 )
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_TIME_CELL = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2}))?(?:\s*(?:UTC|Z))?$")
+_TIME_CELL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?(?:\s*(?:UTC|Z))?$")
 _Q_MARK = re.compile(r"(?m)^\s*Q\s*:\s*")
 _A_MARK = re.compile(r"(?m)(?:^|(?<=[?.!]))\s*A\s*:\s*")
 _SYSTEMIC = re.compile(r"(?im)^\s*underlying systemic cause\s*[:.—-]?\s*(.*)$")
@@ -130,10 +130,12 @@ def section_key(heading: str) -> str | None:
 def parse_date(text: str) -> dt.date | None:
     """The date at the start of `text` (`YYYY-MM-DD`), or None."""
     match = _DATE.match(text.strip())
-    if not match:
-        return None
+    return _date(match[1], match[2], match[3]) if match else None
+
+
+def _date(year: str, month: str, day: str) -> dt.date | None:
     try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        return dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
 
@@ -277,14 +279,11 @@ def _read_timeline(pm: PostMortem, blocks: list[md.Block]) -> None:
     for row in _filled_rows(table):
         time, event = _cell(row, 0), _cell(row, 1)
         at, has_time = None, False
-        if match := _TIME_CELL.match(time):
-            day = parse_date(match[1])
-            if day is not None and match[2] is not None:
-                hour, minute = int(match[2]), int(match[3])
-                if hour < 24 and minute < 60:
-                    at, has_time = dt.datetime.combine(day, dt.time(hour, minute)), True
-            elif day is not None:
-                at = dt.datetime.combine(day, dt.time())
+        if (match := _TIME_CELL.match(time)) and (day := _date(match[1], match[2], match[3])):
+            if match[4] is None:
+                at = dt.datetime(day.year, day.month, day.day)
+            elif int(match[4]) < 24 and int(match[5]) < 60:
+                at, has_time = dt.datetime(day.year, day.month, day.day, int(match[4]), int(match[5])), True
         pm.timeline.append(TimelineEvent(line=row[0].line, time=time, event=event, at=at, has_time=has_time))
 
 
@@ -343,20 +342,24 @@ def _read_actions(pm: PostMortem, blocks: list[md.Block]) -> None:
             columns[key] = index
         elif name:
             extra[index] = name
+    number, action, severity, owner, due_at, status_at = (
+        columns.get(key) for key in ("number", "action", "severity", "owner", "due", "status")
+    )
     pm.actions = []
     for position, row in enumerate(_filled_rows(table), start=1):
-        status = _cell(row, columns.get("status"))
-        due = _cell(row, columns.get("due"))
+        status = _cell(row, status_at)
+        due = _cell(row, due_at)
         state, completed = classify_status(status) if status else (None, None)
+        due_match = _DATE.fullmatch(due.strip())
         pm.actions.append(
             ActionItem(
                 line=row[0].line,
-                number=_cell(row, columns.get("number")) or str(position),
-                action=_cell(row, columns.get("action")),
-                severity=_cell(row, columns.get("severity")),
-                owner=_cell(row, columns.get("owner")),
+                number=_cell(row, number) or str(position),
+                action=_cell(row, action),
+                severity=_cell(row, severity),
+                owner=_cell(row, owner),
                 due=due,
-                due_date=parse_date(due) if _DATE.fullmatch(due.strip()) else None,
+                due_date=_date(due_match[1], due_match[2], due_match[3]) if due_match else None,
                 status=status,
                 state=state,
                 completed=completed,
@@ -492,8 +495,12 @@ def _suppressions(blocks: list[md.Block], lines: list[str]) -> Iterator[Suppress
 
 def _placeholders(blocks: list[md.Block]) -> Iterator[Placeholder]:
     """Text left in from the blank template: `[Item 1]`, `[Why did X happen?]`, its guidance lines."""
-    for text, line in _all_text(blocks):
-        if "[" not in text and "(Blameless" not in text and "Include events" not in text and "Each action" not in text:
+    texts = list(_all_text(blocks))
+    everything = "\n".join(text for text, _ in texts)
+    if "[" not in everything and not any(guidance in everything for guidance in _TEMPLATE_GUIDANCE):
+        return  # a finished page: nothing to look for, text by text
+    for text, line in texts:
+        if "[" not in text and not any(guidance in text for guidance in _TEMPLATE_GUIDANCE):
             continue
         for match in _BRACKETED.finditer(text):
             inner = match[1].strip().casefold()

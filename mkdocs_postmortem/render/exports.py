@@ -13,7 +13,7 @@ import io
 import json
 import os
 import re
-import tempfile
+import secrets
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Literal
@@ -197,7 +197,10 @@ def schema_json() -> str:
 def write_atomic(path: Path, text: str) -> None:
     """Write a file so readers see the old content or the new, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    # Mode 0o666 less the umask, like every file MkDocs writes (a `mkstemp` file would stay 0600,
+    # which a web server running as another user cannot read).
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)

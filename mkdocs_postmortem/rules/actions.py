@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..model import ActionItem, Level, PostMortem, Status
 from ..parse import without_parentheticals
@@ -24,9 +25,10 @@ _UPSTREAM = re.compile(
 )
 
 
-def owners_of(owner: str) -> list[str]:
-    """The people or roles an owner cell names: `Builder + Platform` → [`Builder`, `Platform`]."""
-    return [part for part in _OWNER_SEPARATOR.split(without_parentheticals(owner)) if part.strip()]
+@lru_cache(maxsize=4096)  # a library has a few dozen owners, named again on every page
+def owners_of(owner: str) -> tuple[str, ...]:
+    """The people or roles an owner cell names: `Builder + Platform` → (`Builder`, `Platform`)."""
+    return tuple(part for part in _OWNER_SEPARATOR.split(without_parentheticals(owner)) if part.strip())
 
 
 def is_vague(action: str) -> bool:

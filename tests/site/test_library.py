@@ -168,6 +168,14 @@ def test_quarterly_review_lists_failed_postmortems(site: Path) -> None:
     assert {row[2] for row in rows(failed_heading.find_next("table"))} == {"Priya Raman", "Platform Lead", "CoE Lead"}
 
 
+def test_exports_are_as_readable_as_the_pages_mkdocs_writes(site: Path) -> None:
+    folder = site / "site/postmortems"
+    page_mode = (folder / "index.html").stat().st_mode & 0o777
+    exports = ["postmortems.json", "action-items.csv", "action-items.ics", "feed.xml", "postmortem.schema.json"]
+    assert {name: (folder / name).stat().st_mode & 0o777 for name in exports} == dict.fromkeys(exports, page_mode)
+    assert page_mode & 0o044, "a web server running as another user must be able to read the site"
+
+
 def test_exports(site: Path) -> None:
     folder = site / "site/postmortems"
     document = json.loads((folder / "postmortems.json").read_text(encoding="utf-8"))
