@@ -21,7 +21,7 @@ from .checker import Checked, Checker, ConfigError, check_files
 from .dates import WRITE_UP_BUSINESS_DAYS, resolve_today, write_up_deadline
 from .model import ActionState, Finding, FrontMatter, Level, Severity, front_matter_schema, normalise_severity
 from .people import fold
-from .project import OUTSIDE_DOCS, Project, load_project, outside
+from .project import OUTSIDE_DOCS, DocsBoundary, Project, load_project
 from .report import as_github, as_json, as_sarif, as_text, spreadsheet_safe
 from .rules import RULES, reference_table
 
@@ -65,7 +65,8 @@ def _check_library(project: Project, paths: dict[Path, str]) -> dict[Path, Check
 
 def _refused(project: Project, paths: Iterable[Path]) -> list[Path]:
     """Post-mortems that are links to files outside docs_dir: reported, never read."""
-    return [p for p in paths if p.is_symlink() and outside(p, project.docs_dir)]
+    boundary = DocsBoundary(project.docs_dir)
+    return [p for p in paths if boundary.outside(p)]
 
 
 def _library_findings(project: Project, paths: dict[Path, str]) -> dict[Path, list[Finding]]:

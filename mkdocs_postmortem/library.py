@@ -271,9 +271,15 @@ class Library:
                 closed[quarter_of(completed)].append(ref)
         first = min(e.postmortem.meta.incident_date for e in dated)  # type: ignore[union-attr]
         views = []
+        previous_cutoff = dt.date.min
         for quarter in quarter_range(quarter_of(first), quarter_of(self.today)):
             start, end = quarter_bounds(quarter)
             cutoff = _months_before(min(end, self.today), 6)
+            failed = [  # (written, ref) of the items open more than six months at the quarter's end
+                (written, ref)
+                for written, completed, is_open, ref in items
+                if written < cutoff and (is_open or (completed is not None and completed > end))
+            ]
             in_quarter = incidents.get(quarter, [])
             by_severity: dict[str, int] = defaultdict(int)
             for entry in in_quarter:
@@ -289,13 +295,11 @@ class Library:
                     closed=closed.get(quarter, []),
                     still_open=[ref for ref in opened.get(quarter, []) if ref.is_open],
                     late=[e for e in in_quarter if self.written_late(e)],
-                    failed=[
-                        ref
-                        for written, completed, is_open, ref in items
-                        if written < cutoff and (is_open or (completed is not None and completed > end))
-                    ],
+                    failed=[ref for _, ref in failed],
+                    newly_failed=[ref for written, ref in failed if written >= previous_cutoff],
                 )
             )
+            previous_cutoff = cutoff
         views.reverse()
         return views
 
@@ -408,6 +412,7 @@ class QuarterView:
     still_open: list[ActionRef]
     late: list[Entry]
     failed: list[ActionRef]  # open more than six months after their post-mortem, at the quarter's end
+    newly_failed: list[ActionRef]  # of those, the ones that passed the six months in this quarter
 
 
 def _median(values: list[dt.timedelta]) -> dt.timedelta | None:

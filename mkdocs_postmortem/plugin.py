@@ -39,7 +39,7 @@ from .library import Library
 from .limits import prescan
 from .metadata import FRONT_MATTER_RE
 from .model import Finding, Level
-from .project import OUTSIDE_DOCS, is_postmortem_uri, outside
+from .project import OUTSIDE_DOCS, DocsBoundary, is_postmortem_uri
 from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, anchor_action_rows
 from .report import plural, sort_for_report, summary
 
@@ -137,12 +137,13 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         folder = self.settings.dir
         project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
         serve = self.command == "serve"
+        boundary = DocsBoundary(config.docs_dir)
         pages: list[PageSource] = []
         for file in files:
             if not (is_postmortem_uri(file.src_uri, folder) and file.is_documentation_page() and not file.generated_by):
                 continue
             display = os.path.relpath(file.abs_src_path or file.src_uri, project).replace(os.sep, "/")
-            refused = OUTSIDE_DOCS if file.abs_src_path and outside(file.abs_src_path, config.docs_dir) else None
+            refused = OUTSIDE_DOCS if file.abs_src_path and boundary.outside(file.abs_src_path) else None
             draft = False
             if refused is None:
                 draft, readable = _look(file)
@@ -259,8 +260,9 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         """Cards and library tables go into the finished page: the search index keeps to the text."""
         if page.file.src_uri in self._postmortems:
             outcome = self._result(config)
-            output = anchor_action_rows(output, outcome.anchors.get(page.file.src_uri, []))
-            return output.replace(CARD_PLACEHOLDER, outcome.cards.get(page.file.src_uri, ""), 1)
+            theme, _, content = output.partition(CARD_PLACEHOLDER)  # the page's own content follows the card
+            anchors = outcome.anchors.get(page.file.src_uri, [])
+            return theme + outcome.cards.get(page.file.src_uri, "") + anchor_action_rows(content, anchors)
         if self._outcome is not None and (rendered := self._outcome.pages.get(page.file.src_uri)) is not None:
             return rendered.fill(output)
         return output

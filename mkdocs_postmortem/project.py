@@ -31,9 +31,22 @@ def is_postmortem_uri(uri: str, folder: str) -> bool:
 OUTSIDE_DOCS = "the file is a link to a place outside docs_dir, so it was not read"
 
 
-def outside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
-    """Does `path`, links resolved, lie outside `folder`? (A post-mortem linked from elsewhere is refused.)"""
-    return not Path(path).resolve().is_relative_to(Path(folder).resolve())
+class DocsBoundary:
+    """Tells whether a file found under `docs_dir` lies, links resolved, outside it: a post-mortem that is
+    a link to elsewhere (or sits in a linked folder) is refused. Each folder is resolved once."""
+
+    def __init__(self, docs_dir: str | os.PathLike[str]) -> None:
+        self._root = os.path.realpath(docs_dir)
+        self._inside = self._root.rstrip(os.sep) + os.sep
+        self._folders: dict[str, str] = {}
+
+    def outside(self, path: str | os.PathLike[str]) -> bool:
+        folder, name = os.path.split(os.path.abspath(path))
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = self._folders[folder] = os.path.realpath(folder)
+        real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_folder, name)
+        return real != self._root and not real.startswith(self._inside)
 
 
 @dataclass(frozen=True)
@@ -62,13 +75,22 @@ class Project:
         return absolute.relative_to(docs).as_posix() if absolute.is_relative_to(docs) else path.as_posix()
 
     def sources(self) -> list[Path]:
-        """Every post-mortem file of the library, sorted."""
-        if not self.folder.is_dir():
-            return []
+        """Every post-mortem file of the library, sorted. Like MkDocs, it follows linked folders (each
+        real folder once) and leaves out hidden files and folders (MkDocs' default `exclude_docs`)."""
         found = []
-        for path in self.folder.rglob("*"):
-            if path.is_file() and is_postmortem_uri(path.relative_to(self.docs_dir).as_posix(), self.settings.dir):
-                found.append(path)
+        seen: set[str] = set()
+        for folder, subfolders, names in os.walk(self.folder, followlinks=True):
+            real = os.path.realpath(folder)
+            if real in seen:  # a link back to a folder already walked
+                subfolders.clear()
+                continue
+            seen.add(real)
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            for name in names:
+                path = Path(folder, name)
+                uri = path.relative_to(self.docs_dir).as_posix()
+                if not name.startswith(".") and path.is_file() and is_postmortem_uri(uri, self.settings.dir):
+                    found.append(path)
         return sorted(found, key=lambda path: path.parts)
 
 

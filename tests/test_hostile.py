@@ -166,14 +166,23 @@ def test_bad_configuration_names_the_option(tmp_path: Path, options: dict[str, o
 def test_linked_postmortem_from_outside_docs_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     secret = tmp_path / "outside.md"
     secret.write_text(VALID, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/in-a-linked-folder.md").write_text(as_agent(VALID, "b-bot"), encoding="utf-8")
     write_site(tmp_path / "site-root", {"postmortems/a.md": as_agent(VALID, "a-bot")})
     (tmp_path / "site-root/docs/postmortems/linked.md").symlink_to(secret)
+    (tmp_path / "site-root/docs/postmortems/shared").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "site-root/docs/postmortems/same.md").symlink_to(tmp_path / "site-root/docs/postmortems/a.md")
+    refused = [
+        f"docs/postmortems/{name}:1: PM001 error: the file is a link to a place outside docs_dir"
+        for name in ("linked.md", "shared/in-a-linked-folder.md")
+    ]
     result = run_mkdocs("build", cwd=tmp_path / "site-root")
     assert result.returncode == 1
-    assert "docs/postmortems/linked.md:1: PM001 error: the file is a link to a place outside docs_dir" in result.stderr
+    assert all(line in result.stderr for line in refused), result.stderr
+    assert "same.md:1: PM001" not in result.stderr  # a link that stays inside docs_dir is read
     monkeypatch.chdir(tmp_path / "site-root")
     out = CliRunner().invoke(cli, ["check"]).output
-    assert "docs/postmortems/linked.md:1: PM001 error: the file is a link to a place outside docs_dir" in out
+    assert all(line in out for line in refused) and "same.md:1: PM001" not in out
 
 
 # --- our own bugs ------------------------------------------------------------------------------

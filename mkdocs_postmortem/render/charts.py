@@ -117,7 +117,7 @@ def durations(rows: list[tuple[str, float | None, float | None]]) -> Markup:
             f'<text class="pm-label" x="{label_width + longest * scale + 6:.1f}" y="{y + 14}">'
             f"{_hours(detect)} / {_hours(mitigate)}</text>"
         )
-    return _frame("Time to detect and to mitigate per incident (hours)", body, height)
+    return _frame("Time to detect and to mitigate per incident, most recent first (hours)", body, height)
 
 
 def _hours(value: float | None) -> str:

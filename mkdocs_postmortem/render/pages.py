@@ -44,6 +44,7 @@ LIBRARY_PAGES = (
 )
 LIBRARY_TABLE_MARKER = "<!-- postmortem:library -->"
 RECENT_DAYS = 90  # done items listed on the action pages; older ones are in the exports
+DURATION_CHART_INCIDENTS = 20  # bars of the home page's response-time chart (per-agent medians: agents page)
 
 ACTION_HEADERS = {
     "due": "Due", "completed": "Completed", "action": "Action", "owner": "Owner", "state": "Status",
@@ -153,15 +154,17 @@ class Renderer:
     @cached_property
     def _charts(self) -> dict[str, Markup]:
         library = self.library
+        dated = [entry for entry in library.entries if entry.postmortem.meta]
+        newest_first = sorted(dated, key=lambda entry: entry.postmortem.meta.incident_date, reverse=True)  # type: ignore[union-attr]
         return {
             "incidents": charts.incidents_per_month(library.incidents_per_month()),
             "burndown": charts.burndown(library.burndown()),
             "durations": charts.durations(
                 [
-                    (f"{e.postmortem.meta.agent} {e.postmortem.meta.incident_date}", hours(t.detect), hours(t.mitigate))
-                    for e in library.entries
-                    if e.postmortem.meta and (t := response_times(e))
-                ]
+                    (f"{meta.agent} {meta.incident_date}", hours(times.detect), hours(times.mitigate))
+                    for entry in newest_first
+                    if (meta := entry.postmortem.meta) and (times := response_times(entry))
+                ][:DURATION_CHART_INCIDENTS]
             ),
         }
 
@@ -169,10 +172,17 @@ class Renderer:
         """What templates may use: the library, and helpers that make links relative to this page."""
         base = page_url
 
-        def block(template: str, **values: object) -> Markup:
+        def embed(html: str) -> Markup:
+            """HTML that MkDocs' Markdown and search should not read: a placeholder now, the HTML in
+            the finished page (`RenderedPage.fill`)."""
+            if not html:
+                return Markup("")
             number = str(next(self._blocks))
-            rendered.blocks[number] = self.html.get_template(template).render(**values)
+            rendered.blocks[number] = html
             return Markup(f"\n\n<!-- postmortem-block-{number} -->\n\n")
+
+        def block(template: str, **values: object) -> Markup:
+            return embed(self.html.get_template(template).render(**values))
 
         def actions_table(refs: Sequence[ActionRef], columns: Sequence[str]) -> Markup:
             rows = [self._cells_for_action(ref, base) for ref in refs]
@@ -214,9 +224,9 @@ class Renderer:
                 for row in rows
             },
             "plural": lambda n, word: f"{n} {word}{'' if n == 1 else 's'}",
-            "chart_incidents": lambda: self._charts["incidents"],
-            "chart_burndown": lambda: self._charts["burndown"],
-            "chart_durations": lambda: self._charts["durations"],
+            "chart_incidents": lambda: embed(self._charts["incidents"]),
+            "chart_burndown": lambda: embed(self._charts["burndown"]),
+            "chart_durations": lambda: embed(self._charts["durations"]),
         }
 
     def _cells_for_action(self, ref: ActionRef, base: str) -> dict[str, Markup]:

@@ -97,6 +97,28 @@ def test_library_home_lists_every_postmortem_newest_first(site: Path) -> None:
     assert bars == ["2026-03: 1 Sev-1", "2026-09: 1 Sev-1"]
 
 
+def test_response_time_chart_shows_the_latest_incidents_and_stays_out_of_search(tmp_path: Path) -> None:
+    pages = {}
+    for n in range(1, 24):  # 23 incidents on 23 days of August, listed in file order oldest first
+        text = as_agent(VALID, f"agent-{n:02d}").replace("incident_date: 2026-09-03", f"incident_date: 2026-08-{n:02d}")
+        text = text.replace("status: open\n", (
+            f"status: open\nstarted_at: 2026-08-{n:02d} 10:00\n"
+            f"detected_at: 2026-08-{n:02d} 10:{n:02d}\nmitigated_at: 2026-08-{n:02d} 12:00\n"
+        ))
+        pages[f"postmortems/agent-{n:02d}.md"] = text
+    write_site(tmp_path, pages, extra={"plugins": ["search", {"postmortem": {"today": TODAY}}]})
+    result = run_mkdocs("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    charts = {svg.title.get_text(): svg for svg in content(page(tmp_path, "postmortems/")).find_all("svg") if svg.title}
+    chart = charts["Time to detect and to mitigate per incident, most recent first (hours)"]
+    labels = [text.get_text() for text in chart.find_all("text") if text.get("text-anchor") == "end"]
+    assert labels == [f"agent-{n:02d} 2026-08-{n:02d}" for n in range(23, 3, -1)]  # 20 bars, newest first
+
+    index = json.loads((tmp_path / "site/search/search_index.json").read_text(encoding="utf-8"))
+    home = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("postmortems/"))
+    assert "Time to detect and to mitigate" in home and "h to detect" not in home and "agent-23 2026-08-23" not in home
+
+
 def test_actions_by_owner_groups_folded_names_and_orders_open_first(site: Path) -> None:
     url = "postmortems/actions-by-owner/"
     main = content(page(site, url))
@@ -166,6 +188,37 @@ def test_quarterly_review_lists_failed_postmortems(site: Path) -> None:
     failed_heading = q4.find_next("strong")
     assert failed_heading.get_text(strip=True) == "Failed post-mortems: 3 items open more than six months"
     assert {row[2] for row in rows(failed_heading.find_next("table"))} == {"Priya Raman", "Platform Lead", "CoE Lead"}
+
+
+def test_quarterly_review_lists_each_failed_item_once_under_the_quarter_it_failed(tmp_path: Path) -> None:
+    write_site(tmp_path, {"postmortems/2026-03-03-hr.md": march_postmortem()}, options={"today": "2027-04-02"})
+    result = run_mkdocs("build", "--strict", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    main = content(page(tmp_path, "postmortems/quarterly-review/"))
+    sections = {h2.get_text(strip=True): h2 for h2 in main.find_all("h2")}
+    assert list(sections)[:4] == ["2027-Q2", "2027-Q1", "2026-Q4", "2026-Q3"]
+
+    def failed(quarter: str) -> tuple[str, set[str]]:
+        """What the quarter says of failed items, and the owners of the items it lists."""
+        heading = sections[quarter]
+        strong = heading.find_next("strong")
+        if strong is None or strong.find_previous("h2") is not heading:
+            return "", set()
+        sentence = strong.parent.get_text(" ", strip=True)
+        table = strong.find_next("table")
+        listed = table is not None and table.find_previous("h2") is heading
+        return sentence, {row[2] for row in rows(table)} if listed else set()
+
+    owners = {"priya RAMAN", "Platform Lead", "CoE Lead"}
+    sentence, listed = failed("2026-Q3")  # written in March: six months passed in September
+    assert sentence.startswith("Failed post-mortems: 3 items open more than six months at the quarter's end; 3 of them")
+    assert listed == owners
+    for quarter in ("2026-Q4", "2027-Q1"):  # still failed, but not listed again
+        sentence, listed = failed(quarter)
+        assert sentence.endswith("none new in this quarter.") and listed == set()
+    sentence, listed = failed("2027-Q2")  # the current quarter: the whole list, the CoE Lead's agenda
+    assert sentence == "Failed post-mortems: 3 items open more than six months" and listed == owners
+    assert failed("2026-Q2") == ("", set())
 
 
 def test_exports_are_as_readable_as_the_pages_mkdocs_writes(site: Path) -> None:
