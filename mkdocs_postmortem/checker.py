@@ -203,7 +203,7 @@ def check_files(
     return {display: checked.findings for display, checked in checker.check_library(pages).items()}
 
 
-PARTS_PER_PROCESS = 8
+PARTS_PER_PROCESS = 16
 _worker_checker: Checker | None = None  # a forked process's own checker, made once by `_start_worker`
 
 

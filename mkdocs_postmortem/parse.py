@@ -174,7 +174,7 @@ def parse_postmortem(path: str, text: str) -> PostMortem:
     grouped = _group_sections(blocks, pm)
     pm.meta_problems += _structure_limits(blocks)
     pm.placeholders = list(_placeholders(blocks))
-    pm.suppressions = list(_suppressions(blocks, body.split("\n")))
+    pm.suppressions = list(_suppressions(blocks, body))
     if front.meta and front.meta.title:
         pm.title = front.meta.title
         pm.title_line = front.key_lines.get("title", 1)
@@ -470,12 +470,14 @@ _READERS = {
 }
 
 
-def _suppressions(blocks: list[md.Block], lines: list[str]) -> Iterator[Suppression]:
+def _suppressions(blocks: list[md.Block], body: str) -> Iterator[Suppression]:
     """Disable comments; each covers the block after it (up to the next blank line)."""
+    lines: list[str] | None = None
     for block in blocks:
         if not isinstance(block, md.Html):
             continue
         for match in _SUPPRESSION.finditer(block.text):
+            lines = lines or body.split("\n")
             end = block.line + block.text[: match.end()].count("\n")  # the comment's last line
             first = end + 1
             while first <= len(lines) and not lines[first - 1].strip():
