@@ -5,7 +5,7 @@
     python benchmarks/bench.py --sizes 1000 --runs 5
 
 For each N it generates N realistic, valid post-mortems (benchmarks/corpus.py) into a temporary site
-and times, each in a fresh process:
+and times, each in a fresh process and the runs interleaved (a to e, then again):
 
   a  `mkdocs build` without the plugin, the pages kept out of the navigation (`not_in_nav`)
   b  `mkdocs build` with the plugin and its generated library
@@ -80,31 +80,37 @@ def site(root: Path, count: int, variant: str) -> Path:
     return root / variant
 
 
-def measure(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
-    """Median seconds and peak MB of `command` over `runs` fresh processes."""
-    times, peaks = [], []
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds and peak MB of one run of `command` in a fresh process."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    for _ in range(runs):
-        start = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        code, peak_kb = out.stdout.split()
-        if code not in ("0", "1"):
-            raise SystemExit(f"{' '.join(command)} failed in {cwd}: exit {code}\n{out.stderr}")
-        peaks.append(int(peak_kb) / 1024)
-    return statistics.median(times), max(peaks)
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    code, peak_kb = out.stdout.split()
+    if code not in ("0", "1"):
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}: exit {code}\n{out.stderr}")
+    return elapsed, int(peak_kb) / 1024
 
 
 def bench(count: int, runs: int, root: Path) -> dict[str, tuple[float, float]]:
+    """Median seconds and peak MB of each measurement. The runs are interleaved (a, b, c, d, e, then
+    again), so a machine that slows down or speeds up over minutes moves every ratio's two sides alike."""
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-d"]
-    results = {
-        "a": measure([*mkdocs, str(root / "out-a")], site(root, count, "plain"), runs),
-        "b": measure([*mkdocs, str(root / "out-b")], site(root, count, "plugin"), runs),
-        "c": measure([*mkdocs, str(root / "out-c")], site(root, count, "blog"), runs),
-        "d": measure([sys.executable, "-m", "mkdocs_postmortem", "check", "--format", "json"], root / "plugin", runs),
-        "e": measure([sys.executable, "-c", FLOOR, str(root / "plugin/docs/postmortems")], root, runs),
+    commands = {
+        "a": ([*mkdocs, str(root / "out-a")], site(root, count, "plain")),
+        "b": ([*mkdocs, str(root / "out-b")], site(root, count, "plugin")),
+        "c": ([*mkdocs, str(root / "out-c")], site(root, count, "blog")),
+        "d": ([sys.executable, "-m", "mkdocs_postmortem", "check", "--format", "json"], root / "plugin"),
+        "e": ([sys.executable, "-c", FLOOR, str(root / "plugin/docs/postmortems")], root),
     }
-    return results
+    samples: dict[str, list[tuple[float, float]]] = {key: [] for key in commands}
+    for _ in range(runs):
+        for key, (command, cwd) in commands.items():
+            samples[key].append(measure(command, cwd))
+    return {
+        key: (statistics.median(seconds for seconds, _ in values), max(peak for _, peak in values))
+        for key, values in samples.items()
+    }
 
 
 def main() -> None:

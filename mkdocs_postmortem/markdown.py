@@ -95,10 +95,10 @@ def parse_blocks(text: str) -> list[Block]:
     for event, span in pyromark.events_with_range(text, options=_OPTIONS):
         if event.__class__ is str:  # SoftBreak, HardBreak, Rule
             if sinks and sinks[-1] is not None and event != "Rule":
-                sinks[-1].append("\n")  # type: ignore[union-attr]
+                sinks[-1].append("\n")
         elif "Text" in event:
             if sinks and sinks[-1] is not None:
-                sinks[-1].append(event["Text"])  # type: ignore[union-attr]
+                sinks[-1].append(event["Text"])
         elif "Start" in event:
             tag = event["Start"]
             if tag.__class__ is not str:
@@ -135,7 +135,7 @@ def parse_blocks(text: str) -> list[Block]:
             if tag == "TableCell":
                 sink = sinks.pop()
                 if row is not None:
-                    row.append(Cell("".join(sink).strip(), row_line))  # type: ignore[arg-type]
+                    row.append(Cell("".join(sink).strip(), row_line))
             elif tag == "TableRow":
                 if table is not None and row is not None:
                     table.rows.append(row)
@@ -164,12 +164,12 @@ def parse_blocks(text: str) -> list[Block]:
                     blocks.append(Html(_joined(sink), lines.line(span["start"])))
         elif sinks and sinks[-1] is not None:
             if "Code" in event:
-                sinks[-1].append(event["Code"])  # type: ignore[union-attr]
+                sinks[-1].append(event["Code"])
             elif "InlineHtml" in event:
                 value = event["InlineHtml"]
-                sinks[-1].append(" " if value[:3].lower() == "<br" else value)  # type: ignore[union-attr]
+                sinks[-1].append(" " if value[:3].lower() == "<br" else value)
             elif "Html" in event:
-                sinks[-1].append(event["Html"])  # type: ignore[union-attr]
+                sinks[-1].append(event["Html"])
     return blocks
 
 

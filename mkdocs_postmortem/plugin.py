@@ -260,8 +260,10 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         """Cards and library tables go into the finished page: the search index keeps to the text."""
         if page.file.src_uri in self._postmortems:
             outcome = self._result(config)
-            theme, _, content = output.partition(CARD_PLACEHOLDER)  # the page's own content follows the card
             anchors = outcome.anchors.get(page.file.src_uri, [])
+            theme, card, content = output.partition(CARD_PLACEHOLDER)  # the page's own content follows the card
+            if not card:  # a theme that does not show the content: nothing to put a card on
+                return anchor_action_rows(output, anchors)
             return theme + outcome.cards.get(page.file.src_uri, "") + anchor_action_rows(content, anchors)
         if self._outcome is not None and (rendered := self._outcome.pages.get(page.file.src_uri)) is not None:
             return rendered.fill(output)
