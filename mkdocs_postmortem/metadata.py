@@ -94,7 +94,7 @@ def _load_yaml(source: str, result: MetaResult) -> dict[str, Any] | None:
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
-        if node is not None and _expanded_size(node) > MAX_YAML_NODES:
+        if node is not None and "*" in source and _expanded_size(node) > MAX_YAML_NODES:  # `*` marks an alias
             result.problems.append(
                 MetaProblem(
                     line=2, kind="yaml",

@@ -62,8 +62,12 @@ _HEADER_LINE = re.compile(
 )
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TIME_CELL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?(?:\s*(?:UTC|Z))?$")
-_Q_MARK = re.compile(r"(?m)^\s*Q\s*:\s*")
-_A_MARK = re.compile(r"(?m)(?:^|(?<=[?.!]))\s*A\s*:\s*")
+# `Q:` at the start of a line; `A:` there or after the question's `?`, `.` or `!`. Each pattern starts
+# with the character before the marker (the text is searched with a newline put before it), so the
+# regular expression engine skips to candidates instead of trying every position.
+_Q_MARK = re.compile(r"\n\s*Q\s*:")
+_A_MARK = re.compile(r"[?.!\n]\s*A\s*:")
+_SPACES = re.compile(r"\s*")
 _SYSTEMIC = re.compile(r"(?im)^\s*underlying systemic cause\s*[:.—-]?\s*(.*)$")
 
 _SUPPRESSION = re.compile(
@@ -315,10 +319,7 @@ def _read_root_cause(pm: PostMortem, blocks: list[md.Block]) -> None:
             line = chunk.line + text[: systemic.start()].count("\n")
             pm.systemic_cause = TextItem(line=line, text=systemic[1].strip())
             text = text[: systemic.start()]
-        marks = sorted(
-            [(m.start(), m.end(), "Q") for m in _Q_MARK.finditer(text)]
-            + [(m.start(), m.end(), "A") for m in _A_MARK.finditer(text)]
-        )
+        marks = sorted(_marks(text))
         for index, (_, end, kind) in enumerate(marks):
             stop = marks[index + 1][0] if index + 1 < len(marks) else len(text)
             content = " ".join(text[end:stop].split())
@@ -328,6 +329,14 @@ def _read_root_cause(pm: PostMortem, blocks: list[md.Block]) -> None:
                 pm.whys.append(pending)
             elif pending is not None and not pending.answer:
                 pending.answer, pending.answer_line = content, line
+
+
+def _marks(text: str) -> Iterator[tuple[int, int, str]]:
+    """(where the marker starts, where its content starts, `Q` or `A`) for each marker in `text`."""
+    shifted = "\n" + text  # index i of `shifted` is the place before index i of `text`
+    for kind, pattern in (("Q", _Q_MARK), ("A", _A_MARK)):
+        for match in pattern.finditer(shifted):
+            yield match.start(), _SPACES.match(shifted, match.end()).end() - 1, kind
 
 
 def _read_actions(pm: PostMortem, blocks: list[md.Block]) -> None:
@@ -363,7 +372,7 @@ def _read_actions(pm: PostMortem, blocks: list[md.Block]) -> None:
                 status=status,
                 state=state,
                 completed=completed,
-                extra={name: _cell(row, index) for index, name in extra.items()},
+                extra={name: _cell(row, index) for index, name in extra.items()} if extra else {},
             )
         )
 
