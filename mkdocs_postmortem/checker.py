@@ -218,9 +218,9 @@ def _check_part_in_worker(files: dict[str, str]) -> dict[str, Checked]:
     return _check_part(_worker_checker, files)
 
 
-def _check_part(checker: Checker, files: dict[str, str]) -> dict[str, Checked]:
-    """Read and check each page on its own; keep of each page only what the library rules read (its
-    path, front matter and waivers), so little crosses between processes."""
+def read_sources(files: dict[str, str]) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Read each file (display path → file path): the bytes of those that could be read, and why
+    the others could not (for PM001)."""
     sources: dict[str, bytes] = {}
     refused: dict[str, str] = {}
     for display, path in files.items():
@@ -228,7 +228,13 @@ def _check_part(checker: Checker, files: dict[str, str]) -> dict[str, Checked]:
             sources[display] = Path(path).read_bytes()
         except OSError as exc:
             refused[display] = f"the file cannot be read ({exc.strerror})"
-    pages = checker.check_pages(sources, refused)
+    return sources, refused
+
+
+def _check_part(checker: Checker, files: dict[str, str]) -> dict[str, Checked]:
+    """Read and check each page on its own; keep of each page only what the library rules read (its
+    path, front matter and waivers), so little crosses between processes."""
+    pages = checker.check_pages(*read_sources(files))
     return {display: Checked(_library_view(checked.postmortem), checked.findings) for display, checked in pages.items()}
 
 

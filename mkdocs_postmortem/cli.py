@@ -64,7 +64,7 @@ def _check_library(project: Project, paths: dict[Path, str]) -> dict[Path, Check
 
 
 def _refused(project: Project, paths: Iterable[Path]) -> list[Path]:
-    """Post-mortems that are links to files outside docs_dir: reported, never read."""
+    """Post-mortems that lie, links resolved, outside docs_dir (a linked file or folder): reported, never read."""
     boundary = DocsBoundary(project.docs_dir)
     return [p for p in paths if boundary.outside(p)]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checker import Checker, ParseCache, Settings
+from .checker import Checker, ParseCache, Settings, read_sources
 from .library import Entry, Library, action_anchors
 from .model import Finding
 from .render.exports import write_exports
@@ -58,16 +58,8 @@ class Outcome:
 def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
     """Do the work; returns the outcome (small, picklable) and the library (kept in-process only)."""
     checker = Checker(job.settings, Path(job.base_dir), cache)
-    sources: dict[str, bytes] = {}
-    refused: dict[str, str] = {}
-    for page in job.pages:
-        if page.refused:
-            refused[page.display] = page.refused
-            continue
-        try:
-            sources[page.display] = Path(page.path).read_bytes()
-        except OSError as exc:
-            refused[page.display] = f"the file cannot be read ({exc.strerror})"
+    sources, unreadable = read_sources({page.display: page.path for page in job.pages if not page.refused})
+    refused = {page.display: page.refused for page in job.pages if page.refused} | unreadable
     results = checker.check_all(sources, refused)
     if cache is not None:
         cache.retain(sources.values())
