@@ -14,7 +14,8 @@ and times, each in a fresh process and the runs interleaved (a to e, then again)
   e  the floor: one process that reads the files, loads their front matter with libyaml and tokenizes
      their bodies with `pyromark.events_with_range`, nothing else
 
-It prints the median wall time and the peak memory (max RSS) of each, and the ratios b/a, c/a, d/e
+It prints the median wall time and the peak memory (max RSS) of each; the ratios b/a, c/a and d/e,
+each the median of the rounds' own ratios (so drift between rounds cancels), with b/a round by round;
 and d(N)/d(N') for consecutive sizes.
 """
 
@@ -92,9 +93,13 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     return elapsed, int(peak_kb) / 1024
 
 
-def bench(count: int, runs: int, root: Path) -> dict[str, tuple[float, float]]:
-    """Median seconds and peak MB of each measurement. The runs are interleaved (a, b, c, d, e, then
-    again), so a machine that slows down or speeds up over minutes moves every ratio's two sides alike."""
+Samples = dict[str, list[tuple[float, float]]]
+
+
+def bench(count: int, runs: int, root: Path) -> Samples:
+    """Seconds and peak MB of each run of each measurement. The runs are interleaved (a, b, c, d, e,
+    then again), so a machine that slows down or speeds up over minutes moves both sides of a round's
+    ratios alike."""
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-d"]
     commands = {
         "a": ([*mkdocs, str(root / "out-a")], site(root, count, "plain")),
@@ -103,14 +108,16 @@ def bench(count: int, runs: int, root: Path) -> dict[str, tuple[float, float]]:
         "d": ([sys.executable, "-m", "mkdocs_postmortem", "check", "--format", "json"], root / "plugin"),
         "e": ([sys.executable, "-c", FLOOR, str(root / "plugin/docs/postmortems")], root),
     }
-    samples: dict[str, list[tuple[float, float]]] = {key: [] for key in commands}
+    samples: Samples = {key: [] for key in commands}
     for _ in range(runs):
         for key, (command, cwd) in commands.items():
             samples[key].append(measure(command, cwd))
-    return {
-        key: (statistics.median(seconds for seconds, _ in values), max(peak for _, peak in values))
-        for key, values in samples.items()
-    }
+    return samples
+
+
+def ratios(samples: Samples, top: str, bottom: str) -> list[float]:
+    """`top`/`bottom` in each round: the two ran minutes apart at most, on the same machine state."""
+    return [t / b for (t, _), (b, _) in zip(samples[top], samples[bottom], strict=True)]
 
 
 def main() -> None:
@@ -122,21 +129,25 @@ def main() -> None:
     sizes = [20, 50] if args.quick else [int(size) for size in args.sizes.split(",")]
     runs = 1 if args.quick else args.runs
 
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {runs} run(s); peak = max RSS")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {runs} run(s); ratios: median of the rounds' ratios; peak = max RSS")
     header = f"{'N':>6} | {'a plain':>15} | {'b plugin':>15} | {'c blog':>15} | {'d check':>15} | {'e floor':>15} | {'b/a':>5} | {'c/a':>5} | {'d/e':>5}"
     print(header)
     print("-" * len(header))
     previous: tuple[int, float] | None = None
     growth = []
+    rounds = []
     for count in sizes:
         with tempfile.TemporaryDirectory() as folder:
-            r = bench(count, runs, Path(folder))
-        cells = " | ".join(f"{r[k][0]:6.2f}s {r[k][1]:5.0f}MB" for k in "abcde")
-        print(f"{count:>6} | {cells} | {r['b'][0] / r['a'][0]:5.3f} | {r['c'][0] / r['a'][0]:5.2f} | {r['d'][0] / r['e'][0]:5.2f}", flush=True)
+            samples = bench(count, runs, Path(folder))
+        seconds = {key: statistics.median(s for s, _ in values) for key, values in samples.items()}
+        cells = " | ".join(f"{seconds[k]:6.2f}s {max(m for _, m in samples[k]):5.0f}MB" for k in "abcde")
+        b_a, c_a, d_e = (statistics.median(ratios(samples, *pair)) for pair in (("b", "a"), ("c", "a"), ("d", "e")))
+        print(f"{count:>6} | {cells} | {b_a:5.3f} | {c_a:5.2f} | {d_e:5.2f}", flush=True)
+        rounds.append(f"b/a at N = {count}, round by round: " + " ".join(f"{r:.3f}" for r in ratios(samples, "b", "a")))
         if previous:
-            growth.append(f"d({count})/d({previous[0]}) = {r['d'][0] / previous[1]:.2f} for {count / previous[0]:.0f}x the pages")
-        previous = (count, r["d"][0])
-    for line in growth:
+            growth.append(f"d({count})/d({previous[0]}) = {seconds['d'] / previous[1]:.2f} for {count / previous[0]:.0f}x the pages")
+        previous = (count, seconds["d"])
+    for line in rounds + growth:
         print(line)
 
 

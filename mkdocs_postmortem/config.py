@@ -22,7 +22,10 @@ class PostMortemConfig(base.Config):
     templates = c.Optional(c.Type(str))
     """Folder (relative to mkdocs.yml) whose Jinja2 templates override the shipped ones."""
     nav_postmortems = c.Type(bool, default=False)
-    """List every post-mortem in the automatic navigation (default: only the library pages)."""
+    """List every post-mortem in the automatic navigation (default: the library is the way in)."""
+    nav_library_pages = c.Type(bool, default=False)
+    """List all six library pages in the automatic navigation (default: the library's home page only,
+    since every navigation entry is rendered on every page; each library page links to the others)."""
     exports = c.Type(bool, default=True)
     """Write postmortems.json, action-items.csv/.ics, feed.xml and the schema into site_dir."""
     findings_on_page = c.Choice(("serve", "always", "never"), default="serve")

@@ -172,7 +172,10 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
                 continue
             if existing is not None:
                 files.remove(existing)
-            file = File.generated(config, uri, content="")  # its Markdown comes from the job
+            # Every navigation entry is rendered on every page: by default only the home is one.
+            listed = page.name == "index.md" or self.config.nav_library_pages
+            inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, uri, content="", inclusion=inclusion)  # its Markdown comes from the job
             files.append(file)
             generated[page.name] = library_urls[page.name] = file.url
         self._generated = {f"{folder}/{name}" for name in generated}
@@ -218,17 +221,25 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
 
     @_guarded
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """With a hand-written `nav` that leaves the library pages out, add them in a section of their own."""
-        if config.nav is None or self.settings is None:
+        """The library's home stands on its own in the navigation; a hand-written `nav` gets the
+        library pages it leaves out."""
+        if self.settings is None:
+            return nav
+        if config.nav is None:
+            home = files.get_file_from_path(f"{self.settings.dir}/index.md")
+            if home is not None and home.page is not None:
+                _lift_lone_page(nav.items, home.page)
             return nav
         placed = {page.file.src_uri for page in nav.pages}
         missing = [
             file.page
             for page in LIBRARY_PAGES
             if (file := files.get_file_from_path(f"{self.settings.dir}/{page.name}")) is not None
-            and file.generated_by and file.src_uri not in placed and file.page is not None
+            and file.generated_by and file.inclusion.is_in_nav() and file.src_uri not in placed and file.page is not None
         ]
-        if missing:
+        if len(missing) == 1:
+            nav.items.append(missing[0])
+        elif missing:
             section = Section("Post-mortem library", missing)  # type: ignore[arg-type]
             for page in missing:
                 page.parent = section
@@ -303,6 +314,18 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         log.info(line)
 
 
+def _lift_lone_page(items: list[Any], page: Page) -> None:
+    """Replace a section whose only entry is `page` (the folder's section, in the automatic
+    navigation) with the page itself: one entry, not a section to open."""
+    for index, item in enumerate(items):
+        if isinstance(item, Section):
+            if item.children == [page]:
+                page.parent = item.parent
+                items[index] = page
+                return
+            _lift_lone_page(item.children, page)
+
+
 def _look(file: File) -> tuple[bool, bool]:
     """(is it a draft, can MkDocs render it): a cheap look, before anything parses the page."""
     try:
@@ -312,5 +335,7 @@ def _look(file: File) -> tuple[bool, bool]:
         return False, False
     if prescan(source) is not None:
         return False, False
+    if b"draft" not in source.lower():  # most pages: no need to find the front matter
+        return False, True
     front = FRONT_MATTER_RE.match(text.replace("\r\n", "\n"))
     return bool(front and _DRAFT.search(front.group(1))), True

@@ -21,3 +21,4 @@ def test_quick_benchmark_prints_its_table() -> None:
         assert all(re.fullmatch(r"\d+\.\d\ds +\d+MB", cell) for cell in cells[1:6]), row
         assert all(float(ratio) > 0 for ratio in cells[6:9]), row
     assert "d(50)/d(20) = " in result.stdout
+    assert re.search(r"^b/a at N = 50, round by round: \d+\.\d{3}$", result.stdout, re.MULTILINE)

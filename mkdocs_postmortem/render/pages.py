@@ -74,7 +74,7 @@ class RenderedPage:
 _HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _PERMALINK = re.compile(r"<a[^>]*\bheaderlink\b[^>]*>.*?</a>", re.DOTALL)  # the toc extension's ¶
-_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+_TEXT_BETWEEN_TAGS = re.compile(r"(?:^|>)[^<]*?[^\s<]")  # a row with any text, without stripping its tags
 
 
 def anchor_action_rows(html: str, anchors: list[str]) -> str:
@@ -93,15 +93,14 @@ def anchor_action_rows(html: str, anchors: list[str]) -> str:
     end = html.find("</tbody>", start)
     if start < 0 or end < 0:
         return html
+    rows = html[start:end].split("<tr>")  # MkDocs' tables: each row opens with a bare <tr>
     pending = iter(anchors)
-
-    def anchor(row: re.Match[str]) -> str:
-        if not _TAG.sub("", row.group(1)).strip():
-            return row.group(0)
-        name = next(pending, None)
-        return row.group(0) if name is None else f'<tr id="{name}" class="pm-action">{row.group(1)}</tr>'
-
-    return html[:start] + _ROW.sub(anchor, html[start:end]) + html[end:]
+    anchored = [rows[0]]
+    for row in rows[1:]:
+        name = next(pending, None) if _TEXT_BETWEEN_TAGS.search(row) else None
+        anchored.append("<tr>" if name is None else f'<tr id="{name}" class="pm-action">')
+        anchored.append(row)
+    return html[:start] + "".join(anchored) + html[end:]
 
 
 def relative_url(target: str, base: str) -> str:
@@ -141,7 +140,7 @@ class Renderer:
         """One generated page, for the URL MkDocs gives it."""
         rendered = RenderedPage("")
         context = self._context(self.uri(page.name), page_url, rendered)
-        rendered.markdown = self.markdown.get_template(page.template).render(**context, title=page.title)
+        rendered.markdown = self.markdown.get_template(page.template).render(**context, title=page.title, current=page.name)
         return rendered
 
     def library_table(self, page_uri: str, page_url: str) -> RenderedPage:
@@ -208,6 +207,7 @@ class Renderer:
             "entries_table": entries_table,
             "link": link,
             "page_link": page_link,
+            "library_pages": LIBRARY_PAGES,
             "agent_anchor": agent_anchor,
             "anchor_span": lambda anchor: Markup(f'<span id="{escape(anchor)}"></span>'),
             "duration": duration,

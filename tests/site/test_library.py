@@ -344,22 +344,46 @@ def test_templates_can_be_overridden(tmp_path: Path) -> None:
     assert "Our own agents page: 1." in content(page(tmp_path, "postmortems/agents/")).get_text()
 
 
-def test_library_pages_join_a_hand_written_nav(tmp_path: Path) -> None:
+def navbar_links(site: Path) -> list[tuple[str, str]]:
+    """(text, "top" or "section") of each link in the mkdocs theme's navbar on the home page."""
+    navbar = page(site, "").find(class_="navbar").find(class_="navbar-nav")
+    return [
+        (a.get_text(strip=True), "section" if a.find_parent(class_="dropdown-menu") else "top")
+        for a in navbar.find_all("a")
+        if "dropdown-toggle" not in a.get("class", [])
+    ]
+
+
+def test_library_home_joins_a_hand_written_nav_and_all_pages_when_asked(tmp_path: Path) -> None:
     write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY}, extra={"nav": ["index.md"]})
     result = run_mkdocs("build", "--strict", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    nav_text = page(tmp_path, "").find(class_="navbar") or page(tmp_path, "")
-    assert "Action items by owner" in nav_text.get_text()
+    assert navbar_links(tmp_path) == [("Home", "top"), ("Post-mortem library", "top")]
+    write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY, "nav_library_pages": True}, extra={"nav": ["index.md"]})
+    assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
+    links = navbar_links(tmp_path)
+    assert links[0] == ("Home", "top") and ("Action items by owner", "section") in links and len(links) == 7
 
 
-def test_post_mortems_stay_out_of_the_automatic_nav_unless_asked(tmp_path: Path) -> None:
+def test_automatic_nav_has_the_library_home_not_each_post_mortem_unless_asked(tmp_path: Path) -> None:
     write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY})
     assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
-    nav = page(tmp_path, "").find(class_="navbar").get_text(" ", strip=True)
-    assert "Action items by owner" in nav and "Cross-tenant retrieval" not in nav
-    write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY, "nav_postmortems": True})
+    assert navbar_links(tmp_path) == [("Home", "top"), ("Post-mortem library", "top")]  # not a section of one
+    write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY, "nav_postmortems": True, "nav_library_pages": True})
     assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
-    assert "Cross-tenant retrieval" in page(tmp_path, "").find(class_="navbar").get_text(" ", strip=True)
+    links = dict(navbar_links(tmp_path))
+    assert links["Cross-tenant retrieval in support replies"] == "section" and links["Quarterly review"] == "section"
+
+
+def test_each_library_page_links_to_the_others(site: Path) -> None:
+    names = ["", "actions-by-owner/", "actions-by-due-date/", "agents/", "regulatory-register/", "quarterly-review/"]
+    for name in names:
+        menu = content(page(site, f"postmortems/{name}")).find("p")  # the paragraph under the title
+        links = {a.get_text(strip=True): a["href"] for a in menu.find_all("a")}
+        assert len(links) == 5 and menu.find("strong") is not None, name
+        for href in links.values():
+            target = posixpath.normpath(posixpath.join(f"postmortems/{name}", href))
+            assert (site / "site" / target / "index.html").is_file(), (name, href)
 
 
 # The setting the README documents for mkdocs-rss-plugin, which assumes every page has a source file.
