@@ -3,9 +3,10 @@
     python benchmarks/bench.py                 # N = 100, 1,000, 5,000; median of 3 runs
     python benchmarks/bench.py --quick         # N = 20, 50; 1 run: a smoke test, well under a minute
     python benchmarks/bench.py --sizes 1000 --runs 5
+    python benchmarks/bench.py --sizes 5000 --runs 9 --only ab   # more rounds of one ratio
 
 For each N it generates N realistic, valid post-mortems (benchmarks/corpus.py) into a temporary site
-and times, each in a fresh process and the runs interleaved (a to e, then again):
+and times, each in a fresh process and the runs interleaved (a to e, then e to a, and so on):
 
   a  `mkdocs build` without the plugin, the pages kept out of the navigation (`not_in_nav`)
   b  `mkdocs build` with the plugin and its generated library
@@ -15,7 +16,7 @@ and times, each in a fresh process and the runs interleaved (a to e, then again)
      their bodies with `pyromark.events_with_range`, nothing else
 
 It prints the median wall time and the peak memory (max RSS) of each; the ratios b/a, c/a and d/e,
-each the median of the rounds' own ratios (so drift between rounds cancels), with b/a round by round;
+each the median of the rounds' own ratios (so drift between rounds cancels), and each round's ratios;
 and d(N)/d(N') for consecutive sizes.
 """
 
@@ -96,22 +97,26 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
 Samples = dict[str, list[tuple[float, float]]]
 
 
-def bench(count: int, runs: int, root: Path) -> Samples:
+def bench(count: int, runs: int, root: Path, only: str = "abcde") -> Samples:
     """Seconds and peak MB of each run of each measurement. The runs are interleaved (a, b, c, d, e,
-    then again), so a machine that slows down or speeds up over minutes moves both sides of a round's
-    ratios alike."""
+    then e to a), so a machine that slows down or speeds up over minutes moves both sides of a round's
+    ratios alike, and neither side of a ratio always runs first."""
+    variants = {"a": "plain", "b": "plugin", "c": "blog", "d": "plugin", "e": "plugin"}  # d, e: its pages
+    for variant in {variants[key] for key in only}:
+        site(root, count, variant)
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "-q", "-d"]
     commands = {
-        "a": ([*mkdocs, str(root / "out-a")], site(root, count, "plain")),
-        "b": ([*mkdocs, str(root / "out-b")], site(root, count, "plugin")),
-        "c": ([*mkdocs, str(root / "out-c")], site(root, count, "blog")),
+        "a": ([*mkdocs, str(root / "out-a")], root / "plain"),
+        "b": ([*mkdocs, str(root / "out-b")], root / "plugin"),
+        "c": ([*mkdocs, str(root / "out-c")], root / "blog"),
         "d": ([sys.executable, "-m", "mkdocs_postmortem", "check", "--format", "json"], root / "plugin"),
         "e": ([sys.executable, "-c", FLOOR, str(root / "plugin/docs/postmortems")], root),
     }
-    samples: Samples = {key: [] for key in commands}
-    for _ in range(runs):
-        for key, (command, cwd) in commands.items():
-            samples[key].append(measure(command, cwd))
+    samples: Samples = {key: [] for key in commands if key in only}
+    for round_number in range(runs):
+        order = list(samples) if round_number % 2 == 0 else list(reversed(samples))  # neither side always first
+        for key in order:
+            samples[key].append(measure(*commands[key]))
     return samples
 
 
@@ -125,7 +130,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated N values")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--quick", action="store_true", help="N = 20, 50 and one run: a smoke test")
+    parser.add_argument("--only", default="abcde", help="the measurements to run, e.g. `ab` for more rounds of b/a")
     args = parser.parse_args()
+    if not args.only or set(args.only) - set("abcde"):
+        parser.error(f"--only: letters among a, b, c, d and e, not {args.only!r}")
     sizes = [20, 50] if args.quick else [int(size) for size in args.sizes.split(",")]
     runs = 1 if args.quick else args.runs
 
@@ -138,15 +146,17 @@ def main() -> None:
     rounds = []
     for count in sizes:
         with tempfile.TemporaryDirectory() as folder:
-            samples = bench(count, runs, Path(folder))
+            samples = bench(count, runs, Path(folder), args.only)
         seconds = {key: statistics.median(s for s, _ in values) for key, values in samples.items()}
-        cells = " | ".join(f"{seconds[k]:6.2f}s {max(m for _, m in samples[k]):5.0f}MB" for k in "abcde")
-        b_a, c_a, d_e = (statistics.median(ratios(samples, *pair)) for pair in (("b", "a"), ("c", "a"), ("d", "e")))
-        print(f"{count:>6} | {cells} | {b_a:5.3f} | {c_a:5.2f} | {d_e:5.2f}", flush=True)
-        rounds.append(f"b/a at N = {count}, round by round: " + " ".join(f"{r:.3f}" for r in ratios(samples, "b", "a")))
-        if previous:
+        cells = " | ".join(f"{seconds[k]:6.2f}s {max(m for _, m in samples[k]):5.0f}MB" if k in samples else f"{'-':>15}" for k in "abcde")
+        ratio = {pair: statistics.median(ratios(samples, *pair)) for pair in ("ba", "ca", "de") if set(pair) <= set(samples)}
+        shown = " | ".join(f"{ratio[pair]:5.3f}" if pair in ratio else f"{'-':>5}" for pair in ("ba", "ca", "de"))
+        print(f"{count:>6} | {cells} | {shown}", flush=True)
+        for pair in ratio:
+            rounds.append(f"{pair[0]}/{pair[1]} at N = {count}, round by round: " + " ".join(f"{r:.3f}" for r in ratios(samples, *pair)))
+        if previous and "d" in seconds:
             growth.append(f"d({count})/d({previous[0]}) = {seconds['d'] / previous[1]:.2f} for {count / previous[0]:.0f}x the pages")
-        previous = (count, seconds["d"])
+        previous = (count, seconds["d"]) if "d" in seconds else None
     for line in rounds + growth:
         print(line)
 

@@ -377,10 +377,12 @@ def test_automatic_nav_has_the_library_home_not_each_post_mortem_unless_asked(tm
 
 def test_each_library_page_links_to_the_others(site: Path) -> None:
     names = ["", "actions-by-owner/", "actions-by-due-date/", "agents/", "regulatory-register/", "quarterly-review/"]
+    titles = ["Post-mortem library", "Action items by owner", "Action items by due date", "Agents", "Regulatory register", "Quarterly review"]
     for name in names:
         menu = content(page(site, f"postmortems/{name}")).find("p")  # the paragraph under the title
         links = {a.get_text(strip=True): a["href"] for a in menu.find_all("a")}
         assert len(links) == 5 and menu.find("strong") is not None, name
+        assert menu.get_text(" ", strip=True).split(" · ") == titles, name  # a paragraph of its own
         for href in links.values():
             target = posixpath.normpath(posixpath.join(f"postmortems/{name}", href))
             assert (site / "site" / target / "index.html").is_file(), (name, href)
