@@ -7,21 +7,26 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import difflib
 import gc
 import hashlib
 import multiprocessing
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from .dates import CalendarError, holiday_calendar, resolve_today
+from .fidelity import extension_names
 from .model import Finding, Level, MetaProblem, PostMortem
 from .limits import prescan
 from .parse import parse_postmortem
 from .people import PeopleFileError, load_people
-from .rules import RULES, Context, find_rule, finding_order, run_rules
+from .rules import RULES, Context, Rule, find_rule, finding_order, run_rules
 
 INTERNAL_ERROR = "PM000"
 
@@ -30,41 +35,47 @@ class ConfigError(ValueError):
     """A configuration value that cannot be used; the message names the option."""
 
 
+def _path_text(value: object) -> object:
+    """A path-like value as its text: MkDocs reads `!relative $config_dir/…` as a path object."""
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+PathText = Annotated[str, BeforeValidator(_path_text)]
+
+
 class Settings(BaseModel):
-    """The options the core needs (the plugin and the CLI both build one from `mkdocs.yml`)."""
+    """The options the core needs; `options.Options` adds those of the site and validates `mkdocs.yml`'s."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    dir: str = Field("postmortems", description="Folder of `docs_dir` holding the post-mortems.")
-    rules: dict[str, str] = Field(default_factory=dict, description="Rule id or slug → error, warning, info or off.")
-    holidays: str | None = Field(None, description="Country (or country-subdivision) whose holidays are not business days.")
-    owners: str | None = Field(None, description="People file mapping owners to their aliases, relative to mkdocs.yml.")
-    today: dt.date | None = Field(None, description="The date to judge deadlines by; default SOURCE_DATE_EPOCH or the clock.")
+    dir: str = Field("postmortems", description="Folder of `docs_dir` that holds the post-mortems (its `index.md` files are not post-mortems).")
+    rules: dict[str, str] = Field(
+        default_factory=dict,
+        description="Rule id or slug → `error`, `warning`, `info` or `off` (unquoted off/false: off; on/true: the rule's default level).",
+    )
+    holidays: str | None = Field(None, description="Country (`GB`) or country-subdivision (`US-CA`) whose public holidays are not business days.")
+    today: dt.date | None = Field(None, description="The date deadlines and overdue items are judged by; default `SOURCE_DATE_EPOCH`, else the clock.")
+    owners: PathText | None = Field(None, description="People file (relative to mkdocs.yml) mapping each owner to aliases; unknown owners are then a warning.")
 
     @field_validator("dir")
     @classmethod
     def _dir(cls, value: str) -> str:
         cleaned = value.strip().strip("/")
         if not cleaned or cleaned.startswith("..") or "/../" in f"/{cleaned}/" or value.strip().startswith("/"):
-            raise ValueError(f"'{value}' must be a folder inside docs_dir, such as `postmortems`")
+            raise PydanticCustomError("folder", "'{value}' must be a folder inside docs_dir, such as `postmortems`", {"value": value})
         return cleaned
 
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _rules(cls, value: object) -> object:
+        """Each rule by its id, each level by its name (`off` for off)."""
+        if not isinstance(value, dict):
+            return value  # pydantic says that it must be a mapping
+        return {_rule(name).id: _level_name(name, level) for name, level in value.items()}
+
     def levels(self) -> dict[str, Level | None]:
-        """Rule id → configured level (None: off). Raises ConfigError naming a bad entry."""
-        levels: dict[str, Level | None] = {}
-        for name, value in self.rules.items():
-            found = find_rule(str(name))
-            if found is None:
-                known = ", ".join(sorted(RULES))
-                raise ConfigError(f"rules: unknown rule '{name}' (known rules: {known})")
-            text = str(value).strip().lower() if value is not False else "off"
-            if text in ("off", "false", "none", "disable", "disabled"):
-                levels[found.id] = None
-            elif text in {level.value for level in Level}:
-                levels[found.id] = Level(text)
-            else:
-                raise ConfigError(f"rules: {name}: '{value}' is not a level; use error, warning, info or off")
-        return levels
+        """Rule id → configured level (None: off)."""
+        return {rule_id: None if level == OFF else Level(level) for rule_id, level in self.rules.items()}
 
     def context(self, base_dir: Path = Path(".")) -> Context:
         """The rule context: "today" resolved, the holiday calendar checked, the people file read."""
@@ -77,6 +88,35 @@ class Settings(BaseModel):
         except PeopleFileError as exc:
             raise ConfigError(str(exc)) from exc
         return Context(today=resolve_today(self.today), holidays=self.holidays, owners=owners)
+
+
+OFF = "off"
+_OFF_WORDS = frozenset({"off", "false", "no", "none", "disable", "disabled"})
+_ON_WORDS = frozenset({"on", "true", "yes", "enable", "enabled"})
+
+
+def _rule(name: object) -> Rule:
+    found = find_rule(str(name))
+    if found is None:
+        close = difflib.get_close_matches(str(name), [*RULES, *(r.slug for r in RULES.values())], n=1, cutoff=0.8)
+        hint = f"did you mean '{close[0]}'?" if close else "`mkdocs-postmortem rules` lists them"
+        raise PydanticCustomError("unknown_rule", "unknown rule '{name}' — {hint}", {"name": str(name), "hint": hint})
+    return found
+
+
+def _level_name(name: object, value: object) -> str:
+    """A configured level as its name. YAML reads unquoted off/no/false as False (off) and on/yes/true
+    as True: the rule's default level."""
+    text = str(value).strip().lower() if isinstance(value, (str, bool)) else None
+    if text in _OFF_WORDS:
+        return OFF
+    if text in _ON_WORDS:
+        return _rule(name).level.value
+    if text in {level.value for level in Level}:
+        return text
+    raise PydanticCustomError(
+        "rule_level", "{name}: '{value}' is not a level; use error, warning, info or off", {"name": str(name), "value": value}
+    )
 
 
 @dataclass(frozen=True)
@@ -121,9 +161,15 @@ class Checker:
     """Checks pages against the rules with one configuration; with a `cache`, parses are kept and
     reused (`mkdocs serve`), without one each page is parsed and let go (a build, the CLI)."""
 
-    def __init__(self, settings: Settings, base_dir: Path = Path("."), cache: ParseCache | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        base_dir: Path = Path("."),
+        cache: ParseCache | None = None,
+        markdown_extensions: Iterable[str] = (),
+    ) -> None:
         self.settings = settings
-        self.context = settings.context(base_dir)
+        self.context = replace(settings.context(base_dir), markdown_extensions=extension_names(markdown_extensions))
         self.levels = settings.levels()
         self.cache = cache
 
@@ -168,7 +214,12 @@ class Checker:
 
 
 def check_files(
-    settings: Settings, base_dir: str, files: dict[str, str], refused: dict[str, str], workers: int = 2
+    settings: Settings,
+    base_dir: str,
+    files: dict[str, str],
+    refused: dict[str, str],
+    markdown_extensions: Iterable[str] = (),
+    workers: int = 2,
 ) -> dict[str, list[Finding]]:
     """Findings for many files (display path → file path), checked by `workers` processes at once:
     this one and `workers - 1` forked ones. `refused` pages (display path → why) are reported unread.
@@ -181,13 +232,14 @@ def check_files(
     names = list(files)
     size = max(1, -(-len(names) // (PARTS_PER_PROCESS * workers)))
     parts = [{name: files[name] for name in names[start : start + size]} for start in range(0, len(names), size)]
-    checker = Checker(settings, Path(base_dir))
+    extensions = tuple(markdown_extensions)
+    checker = Checker(settings, Path(base_dir), markdown_extensions=extensions)
     pages: dict[str, Checked] = {}
     gc.freeze()  # the collector leaves what exists now alone, so the forked copy stays shared, unwritten
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(
-            workers - 1, mp_context=context, initializer=_start_worker, initargs=(settings, base_dir)
+            workers - 1, mp_context=context, initializer=_start_worker, initargs=(settings, base_dir, extensions)
         ) as pool:
             futures = [pool.submit(_check_part_in_worker, part) for part in parts]
             for future, part in zip(reversed(futures), reversed(parts), strict=True):
@@ -207,9 +259,9 @@ PARTS_PER_PROCESS = 16
 _worker_checker: Checker | None = None  # a forked process's own checker, made once by `_start_worker`
 
 
-def _start_worker(settings: Settings, base_dir: str) -> None:
+def _start_worker(settings: Settings, base_dir: str, markdown_extensions: tuple[str, ...]) -> None:
     global _worker_checker
-    _worker_checker = Checker(settings, Path(base_dir))
+    _worker_checker = Checker(settings, Path(base_dir), markdown_extensions=markdown_extensions)
 
 
 def _check_part_in_worker(files: dict[str, str]) -> dict[str, Checked]:

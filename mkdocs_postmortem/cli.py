@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import multiprocessing
 import os
@@ -18,15 +16,16 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from .checker import Checked, Checker, ConfigError, check_files
-from .dates import WRITE_UP_BUSINESS_DAYS, resolve_today, write_up_deadline
-from .model import ActionState, Finding, FrontMatter, Level, Severity, front_matter_schema, normalise_severity
+from .dates import WRITE_UP_BUSINESS_DAYS, holiday_calendar, resolve_today, write_up_deadline
+from .model import Finding, FrontMatter, Level, Severity, front_matter_schema, normalise_severity
 from .people import fold
 from .project import OUTSIDE_DOCS, DocsBoundary, Project, load_project
-from .report import as_github, as_json, as_sarif, as_text, spreadsheet_safe
+from .report import as_github, as_json, as_sarif, as_text, plural
 from .rules import RULES, reference_table
 
 if TYPE_CHECKING:
-    from .library import ActionRef, Library
+    from .library import Entry
+    from .render.exports import ActionRow
 
 PARALLEL_FROM = 200  # pages: below this, a second process costs more than it saves
 
@@ -56,10 +55,10 @@ def _library_paths(project: Project, extra: Iterable[Path] = ()) -> dict[Path, s
     return {path: project.display(path) for path in dict.fromkeys([*project.sources(), *extra])}
 
 
-def _check_library(project: Project, paths: dict[Path, str]) -> dict[Path, Checked]:
+def _check_library(checker: Checker, project: Project, paths: dict[Path, str]) -> dict[Path, Checked]:
     refused = {paths[p]: OUTSIDE_DOCS for p in _refused(project, paths)}
     sources = {display: _read(p) for p, display in paths.items() if display not in refused}
-    results = Checker(project.settings, project.root).check_all(sources, refused)
+    results = checker.check_all(sources, refused)
     return {path: results[display] for path, display in paths.items()}
 
 
@@ -72,7 +71,8 @@ def _refused(project: Project, paths: Iterable[Path]) -> list[Path]:
 def _library_findings(project: Project, paths: dict[Path, str]) -> dict[Path, list[Finding]]:
     """Every page's findings; a large library is checked by two processes at once."""
     if len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return {path: checked.findings for path, checked in _check_library(project, paths).items()}
+        checker = Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
+        return {path: checked.findings for path, checked in _check_library(checker, project, paths).items()}
     for path in paths:
         if not os.access(path, os.R_OK):
             _read(path)  # the same clear message and exit code as a small library gets
@@ -82,22 +82,23 @@ def _library_findings(project: Project, paths: dict[Path, str]) -> dict[Path, li
         str(project.root),
         {display: str(p) for p, display in paths.items() if p not in refused},
         {paths[p]: OUTSIDE_DOCS for p in refused},
+        project.markdown_extensions,
     )
     return {path: found[display] for path, display in paths.items()}
 
 
-def _library(project: Project, checked: dict[Path, Checked]) -> Library:
-    from .library import Entry, Library  # only `actions` builds the library: `check` does without it
+def _entries(project: Project, checked: dict[Path, Checked], include_drafts: bool) -> list[Entry]:
+    """The pages a build puts in its library: read and rendered, and not drafts (`status: draft` or
+    MkDocs' `draft_docs`) unless asked for."""
+    from .library import Entry  # only `actions` builds the library: `check` does without it
 
-    entries = [
-        Entry(result.postmortem, result.findings, project.src_uri(path), _page_url(project, path))
+    return [
+        Entry(result.postmortem, result.findings, project.src_uri(path), project.page_url(path))
         for path, result in checked.items()
+        if not result.postmortem.skipped
+        and not any(problem.kind == "unreadable" for problem in result.postmortem.meta_problems)
+        and (include_drafts or not (result.postmortem.is_draft or project.is_draft_doc(path)))
     ]
-    return Library(entries, today=resolve_today(project.settings.today))
-
-
-def _page_url(project: Project, path: Path) -> str:
-    return f"{Path(project.src_uri(path)).with_suffix('').as_posix()}/"
 
 
 config_option = click.option(
@@ -170,11 +171,24 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
     click.echo(f"Created {project.display(target)} (status: draft).")
     deadline = write_up_deadline(level, incident_date.date(), project.settings.holidays)
     if deadline:
-        days = WRITE_UP_BUSINESS_DAYS[level]
-        click.echo(f"Write-up due by {deadline.isoformat()} ({days} business days after the incident, {level.value}).")
+        days = f"{WRITE_UP_BUSINESS_DAYS[level]} business days after the incident, {level.value}"
+        if deadline < today:
+            late = _business_days_after(deadline, today, project.settings.holidays)
+            ago = plural(late, "business day") if late else plural((today - deadline).days, "day")
+            click.echo(f"Write-up was due by {deadline.isoformat()} ({days}): {ago} ago — record why in the front "
+                       'matter: `accept: [{rule: PM701, reason: "…"}]`.')
+        else:
+            click.echo(f"Write-up due by {deadline.isoformat()} ({days}).")
     else:
         click.echo("Sev-3: a post-mortem is optional and has no write-up deadline.")
     click.echo("Replace every [placeholder], then run `mkdocs-postmortem check`.")
+
+
+def _business_days_after(start: dt.date, end: dt.date, calendar: str | None) -> int:
+    """Business days (weekends and the calendar's holidays skipped) after `start`, up to `end`."""
+    holidays = holiday_calendar(calendar)
+    days = (start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1))
+    return sum(1 for day in days if day.weekday() < 5 and (holidays is None or day not in holidays))
 
 
 @cli.command()
@@ -185,16 +199,24 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
     help="Output format (default: text, or github when GITHUB_ACTIONS=true).",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (also when mkdocs.yml sets `strict: true`).")
-def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict: bool) -> None:
+@click.option("--fix", is_flag=True, help="Apply the mechanical fixes (blank lines MkDocs needs, list indents), then check.")
+@click.option("--diff", is_flag=True, help="Show the fixes --fix would make as a diff, and write nothing (exit 1 if any).")
+def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict: bool, fix: bool, diff: bool) -> None:
     """Validate post-mortems without building the site.
 
     With no PATHS, checks the whole library. With PATHS (files or folders), reports
-    on those only, reading the rest of the library where a rule needs it.
+    on those only, reading the rest of the library where a rule needs it. Files of
+    docs_dir that the site does not build as post-mortems (`exclude_docs`) are skipped.
+
+    --fix rewrites only the lines a fixable finding names (PM003, PM004), keeps
+    line endings and encoding, writes each file atomically and prints each fix;
+    the check then runs on the fixed files.
 
     \b
     Exit codes: 0 clean, 1 errors (or warnings with --strict), 2 usage or config error.
     Examples:
       mkdocs-postmortem check
+      mkdocs-postmortem check --fix
       mkdocs-postmortem check docs/postmortems/2026-08-14-finance-invoice-recon.md --format github
     """
     project = _project(config_file)
@@ -204,9 +226,16 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
             raise ConfigProblem(f"{path}: no such file or folder")
         if path.is_dir():
             selected += [p for p in project.sources() if p.resolve().is_relative_to(path.resolve())]
+        elif project.skips(path):  # as the build does: pre-commit names every changed file of the folder
+            click.echo(f"{path}: not checked: the site does not build it as a post-mortem "
+                       f"(`exclude_docs`, an index or README, or outside `{project.settings.dir}/`)", err=True)
         else:
             selected.append(path)
     library = _library_paths(project, selected)
+    if fix or diff:
+        changed = _fix(project, [p for p in library if not paths or p in selected], write=not diff)
+        if diff:
+            sys.exit(1 if changed else 0)
     found = _library_findings(project, library)
     keep = {library[p] for p in selected} if paths else None
     results = [findings for p, findings in found.items() if keep is None or library[p] in keep]
@@ -230,13 +259,40 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
     sys.exit(1 if any(f.level in failing for f in findings) else 0)
 
 
+def _fix(project: Project, paths: list[Path], write: bool) -> int:
+    """Fix each page (or, without `write`, print the diff of the fixes); returns how many pages change."""
+    from .fix import decode, fix_text, write_text
+
+    checker = Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
+    refused = set(_refused(project, paths))
+    changed = 0
+    for path in paths:
+        decoded = decode(_read(path)) if path not in refused else None
+        if decoded is None:
+            continue  # not UTF-8, or a link out of docs_dir: the check reports it, nothing is fixed
+        text, bom = decoded
+        display = project.display(path)
+        fixed = fix_text(checker, display, text)
+        if not fixed.applied:
+            continue
+        changed += 1
+        if not write:
+            click.echo(fixed.diff(display), nl=False)
+            continue
+        write_text(path, fixed.fixed, bom)
+        for applied in fixed.applied:
+            click.echo(f"{display}:{applied.line}: {applied.rule} fixed: {applied.description}")
+    click.echo(f"{plural(changed, 'file')} {'changed' if write else 'would change'} by fixes", err=True)
+    return changed
+
+
 @cli.command()
 @config_option
 @click.option("--owner", help="Only this owner's items (case and spacing ignored).")
 @click.option("--agent", help="Only this agent's items.")
 @click.option("--overdue", is_flag=True, help="Only items past their due date.")
 @click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Only items due before this date.")
-@click.option("--include-drafts", is_flag=True, help="Also list items of draft post-mortems.")
+@click.option("--include-drafts", is_flag=True, help="Also list items of drafts (`status: draft`, or MkDocs' `draft_docs`).")
 @click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def actions(
     config_file: str,
@@ -254,55 +310,46 @@ def actions(
       mkdocs-postmortem actions --overdue
       mkdocs-postmortem actions --owner "priya raman" --format csv > mine.csv
     """
+    from .library import build_library
+    from .render.exports import action_row, action_rows_csv, action_rows_json
+
     project = _project(config_file)
-    library = _library(project, _check_library(project, _library_paths(project)))
-    refs = [
-        ref for ref in library.open_actions
-        if (include_drafts or not ref.entry.postmortem.is_draft)
-        and (owner is None or fold(ref.owner) == fold(library.owner(owner)))
+    checker = Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
+    checked = _check_library(checker, project, _library_paths(project))
+    library = build_library(_entries(project, checked, include_drafts), checker.context)
+    rows = [
+        action_row(ref, project.site_url)
+        for ref in library.open_actions
+        if (owner is None or fold(ref.owner) == fold(library.owner(owner)))
         and (agent is None or (ref.entry.postmortem.meta and ref.entry.postmortem.meta.agent == agent))
         and (not overdue or ref.overdue_days is not None)
         and (due_before is None or (ref.item.due_date is not None and ref.item.due_date < due_before.date()))
     ]
-    rows = [_action_row(ref) for ref in refs]
     if output == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(action_rows_json(rows))
     elif output == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=ACTION_COLUMNS)
-        writer.writeheader()
-        writer.writerows({key: spreadsheet_safe(str(value if value is not None else "")) for key, value in row.items()} for row in rows)
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(action_rows_csv(rows), nl=False)
     else:
         click.echo(_table(rows) if rows else "No open action items match.")
 
 
-ACTION_COLUMNS = ["owner", "due", "days_overdue", "status", "action", "agent", "postmortem"]
+TABLE_HEADERS = ("OWNER", "DUE", "OVERDUE", "ACTION", "POST-MORTEM")
 
 
-def _action_row(ref: ActionRef) -> dict[str, object]:
-    meta = ref.entry.postmortem.meta
-    return {
-        "owner": ref.owner,
-        "due": ref.item.due_date.isoformat() if ref.item.due_date else ref.item.due,
-        "days_overdue": ref.overdue_days,
-        "status": ActionState.label(ref.item.state),
-        "action": ref.item.action,
-        "agent": meta.agent if meta else "",
-        "postmortem": ref.entry.path,
-    }
-
-
-def _table(rows: list[dict[str, object]]) -> str:
-    columns = ["owner", "due", "days_overdue", "action", "postmortem"]
-    headers = {"owner": "OWNER", "due": "DUE", "days_overdue": "OVERDUE", "action": "ACTION", "postmortem": "POST-MORTEM"}
+def _table(rows: list[ActionRow]) -> str:
+    """The rows for a terminal: the due cell as written, the post-mortem by its file name."""
     cells = [
-        [_short(Path(str(row[c])).name if c == "postmortem" else str(row[c] if row[c] is not None else ""), 60)
-         for c in columns]
+        [_short(text, 60) for text in (
+            row.owner,
+            row.due.isoformat() if row.due else row.due_text,
+            "" if row.days_overdue is None else str(row.days_overdue),
+            row.action,
+            Path(row.path).name,
+        )]
         for row in rows
     ]
-    widths = [max(len(headers[c]), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(headers[c].ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    widths = [max(len(header), *(len(line[i]) for line in cells)) for i, header in enumerate(TABLE_HEADERS)]
+    lines = ["  ".join(header.ljust(w) for header, w in zip(TABLE_HEADERS, widths, strict=True)).rstrip()]
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in cells]
     return "\n".join(lines)
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checker import Checker, ParseCache, Settings, read_sources
-from .library import Entry, Library, action_anchors
-from .model import Finding
+from .library import Entry, Library, action_anchors, build_library
+from .model import Finding, PostMortem
 from .render.exports import write_exports
 from .render.pages import LIBRARY_PAGES, RenderedPage, Renderer, agent_anchor, relative_url
 
@@ -34,6 +34,7 @@ class PageSource:
 class Job:
     settings: Settings
     base_dir: str
+    markdown_extensions: list[str]  # the site's: how MkDocs renders the pages
     pages: list[PageSource]
     folder: str
     generated: dict[str, str]  # library page name → URL, for the pages this build generates
@@ -53,24 +54,24 @@ class Outcome:
     cards: dict[str, str] = field(default_factory=dict)  # by src_uri: HTML above the page's content
     anchors: dict[str, list[str]] = field(default_factory=dict)  # by src_uri: its action rows' anchors
     pages: dict[str, RenderedPage] = field(default_factory=dict)  # by src_uri of the library page
+    views: dict[str, PostMortem] = field(default_factory=dict)  # by src_uri: what PM005 compares with the HTML
 
 
 def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
     """Do the work; returns the outcome (small, picklable) and the library (kept in-process only)."""
-    checker = Checker(job.settings, Path(job.base_dir), cache)
+    checker = Checker(job.settings, Path(job.base_dir), cache, job.markdown_extensions)
     sources, unreadable = read_sources({page.display: page.path for page in job.pages if not page.refused})
     refused = {page.display: page.refused for page in job.pages if page.refused} | unreadable
     results = checker.check_all(sources, refused)
     if cache is not None:
         cache.retain(sources.values())
 
-    context = checker.context
-    entries = [
+    entries = (
         Entry(results[page.display].postmortem, results[page.display].findings, page.src_uri, page.url)
         for page in job.pages
         if page.in_library
-    ]
-    library = Library(entries, today=context.today, aliases=context.owners or {}, holidays=context.holidays)
+    )
+    library = build_library(entries, checker.context)
     renderer = Renderer(library, job.folder, job.library_urls, [Path(d) for d in job.template_dirs])
     outcome = Outcome(findings={display: checked.findings for display, checked in results.items()})
 
@@ -83,8 +84,9 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
 
     agents_url = job.library_urls.get("agents.md")
     for page in job.pages:
-        items = results[page.display].postmortem.actions or []
-        outcome.anchors[page.src_uri] = action_anchors(items)
+        postmortem = results[page.display].postmortem
+        outcome.anchors[page.src_uri] = action_anchors(postmortem.actions or [])
+        outcome.views[page.src_uri] = _rendering_view(postmortem)
         entry = library.by_uri.get(page.src_uri)
         findings = results[page.display].findings
         if entry is None:  # a draft in a build: no card, but its findings in serve
@@ -98,6 +100,20 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
     if job.exports_dir:
         write_exports(Path(job.exports_dir), library, job.site_name, job.site_url, job.description)
     return outcome, library
+
+
+def _rendering_view(postmortem: PostMortem) -> PostMortem:
+    """What the rendered-page rule reads of a page (its sections, items, divergences and waivers): small
+    enough to come back from the worker for every page."""
+    return PostMortem(
+        path=postmortem.path,
+        meta=postmortem.meta,
+        sections=postmortem.sections,
+        actions=postmortem.actions,
+        divergences=postmortem.divergences,
+        suppressions=postmortem.suppressions,
+        skipped=postmortem.skipped,
+    )
 
 
 def run_in_worker(job: Job) -> Outcome:

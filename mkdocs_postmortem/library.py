@@ -11,12 +11,17 @@ import datetime as dt
 import re
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .dates import art73_category, art73_deadline, write_up_deadline
 from .model import ActionItem, ActionState, Finding, Level, PostMortem, RegulatoryLine, Severity, Status
 from .people import fold
+
+if TYPE_CHECKING:
+    from .rules import Context
 
 _ANCHOR_UNSAFE = re.compile(r"[^a-z0-9]+")
 
@@ -355,6 +360,12 @@ class Library:
         deadline = write_up_deadline(meta.severity, meta.incident_date, self.holidays)
         return deadline is not None and meta.date > deadline
 
+
+def build_library(entries: Iterable[Entry], context: Context) -> Library:
+    """The library of these checked pages, judged as the rules judged them: the same "today", holiday
+    calendar and people file (its aliases merge owners). The build and `mkdocs-postmortem actions` both
+    build theirs here."""
+    return Library(list(entries), today=context.today, aliases=context.owners or {}, holidays=context.holidays)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,19 @@ class Html:
 Block = Heading | Paragraph | ListBlock | Table | Html
 
 
+@dataclass(slots=True)
+class Span:
+    """A top-level element of the page as pulldown-cmark delimits it: its kind and first and last line.
+
+    The outline covers every element (code blocks, quotes and rules too), so that `fidelity` can see
+    where one element follows another without a blank line.
+    """
+
+    kind: str  # heading, paragraph, list (bullets), numbered (list), table, html, code, quote, rule, …
+    line: int
+    end: int
+
+
 class _LineIndex:
     """Turns UTF-8 byte offsets into 1-based line numbers."""
 
@@ -76,14 +89,20 @@ class _LineIndex:
         return bisect.bisect_left(self._newlines, offset) + 1
 
 
-def parse_blocks(text: str) -> list[Block]:
-    """Parse Markdown text into blocks; line numbers count from the first line of `text`.
+_KINDS = {"Heading": "heading", "Paragraph": "paragraph", "List": "list", "Table": "table", "HtmlBlock": "html",
+          "CodeBlock": "code", "BlockQuote": "quote"}
+
+
+def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
+    """Parse Markdown text into blocks and the outline of its top-level elements; line numbers count
+    from the first line of `text`.
 
     One pass over pulldown-cmark's events; this loop is the plugin's hottest code, so it uses plain
     lists as text sinks and `in` tests on each event's one-key dictionary (most frequent first)
     instead of method calls or pattern matching.
     """
-    lines = _LineIndex(text.encode("utf-8"))
+    data = text.encode("utf-8")
+    lines = _LineIndex(data)
     blocks: list[Block] = []
     sinks: list[list[str] | None] = []  # None: text is discarded (code blocks)
     lists: list[ListBlock] = []
@@ -91,11 +110,15 @@ def parse_blocks(text: str) -> list[Block]:
     table: Table | None = None
     row: list[Cell] | None = None
     row_line = 0  # a row's cells are on its line
+    outline: list[Span] = []
+    depth = 0  # how many elements the current event is inside
 
     for event, span in pyromark.events_with_range(text, options=_OPTIONS):
         if event.__class__ is str:  # SoftBreak, HardBreak, Rule
             if sinks and sinks[-1] is not None and event != "Rule":
                 sinks[-1].append("\n")
+            elif event == "Rule" and not depth:
+                outline.append(Span("rule", lines.line(span["start"]), lines.line(span["start"])))
         elif "Text" in event:
             if sinks and sinks[-1] is not None:
                 sinks[-1].append(event["Text"])
@@ -103,6 +126,12 @@ def parse_blocks(text: str) -> list[Block]:
             tag = event["Start"]
             if tag.__class__ is not str:
                 tag = next(iter(tag))
+            if not depth:
+                start = span["start"]
+                last = start + max(len(data[start : span["end"]].rstrip()) - 1, 0)
+                kind = "numbered" if tag == "List" and event["Start"]["List"] is not None else _KINDS.get(tag, tag.lower())
+                outline.append(Span(kind, lines.line(start), lines.line(last)))
+            depth += 1
             if tag == "TableCell" or tag == "Heading" or tag == "HtmlBlock":
                 sinks.append([])
             elif tag == "TableRow" or tag == "TableHead":
@@ -130,6 +159,7 @@ def parse_blocks(text: str) -> list[Block]:
             elif tag == "CodeBlock":
                 sinks.append(None)
         elif "End" in event:
+            depth -= 1
             end_tag = event["End"]
             tag = end_tag if end_tag.__class__ is str else next(iter(end_tag))
             if tag == "TableCell":
@@ -170,7 +200,7 @@ def parse_blocks(text: str) -> list[Block]:
                 sinks[-1].append(" " if value[:3].lower() == "<br" else value)
             elif "Html" in event:
                 sinks[-1].append(event["Html"])
-    return blocks
+    return blocks, outline
 
 
 def _joined(parts: list[str] | None) -> str:

@@ -104,9 +104,8 @@ def _load_yaml(source: str, result: MetaResult) -> dict[str, Any] | None:
             return None
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, problem = _where(exc, source)
         line = mark.line + 2 if mark else 1  # +1 for the `---` line, +1 to count from one
-        problem = (exc.problem or str(exc)).strip()
         result.problems.append(MetaProblem(line=line, kind="yaml", message=f"front matter is not valid YAML: {problem}"))
         return None
     except (yaml.YAMLError, ValueError, TypeError) as exc:
@@ -125,6 +124,29 @@ def _load_yaml(source: str, result: MetaResult) -> dict[str, Any] | None:
     return {str(key): value for key, value in data.items()}
 
 
+# PyYAML's contexts whose mark is where the unfinished thing was opened: the line to fix when the
+# problem only shows later (at the end of the front matter, or on a line after an unclosed `[`).
+_OPENED = {
+    "while scanning a quoted scalar": "a quoted value opened on this line is never closed",
+    "while parsing a flow sequence": "a `[` opened on this line is never closed",
+    "while parsing a flow mapping": "a `{` opened on this line is never closed",
+}
+
+
+def _where(exc: yaml.MarkedYAMLError, source: str) -> tuple[yaml.Mark | None, str]:
+    """The mark of the line a person would fix, and what is wrong there.
+
+    PyYAML marks where it noticed the problem; for a quote or bracket left open that is the end of
+    the front matter or a later line, so the context's mark, where it was opened, is used instead.
+    """
+    problem = (exc.problem or str(exc)).strip()
+    mark, context, opened = exc.problem_mark, exc.context_mark, _OPENED.get(exc.context or "")
+    at_end = mark is not None and mark.index >= len(source.rstrip())
+    if context is not None and (opened or at_end) and (mark is None or context.line < mark.line):
+        return context, f"{opened} ({problem})" if opened else f"{problem} {exc.context}"
+    return mark or context, problem
+
+
 def _expanded_size(root: yaml.Node) -> int:
     """How many nodes the document has once aliases are expanded, counting no further than the limit."""
     count, stack = 0, [root]
@@ -139,9 +161,21 @@ def _expanded_size(root: yaml.Node) -> int:
     return count
 
 
+# What a value of these keys is when it is wrong; how to write it is the rule's fix (PM103).
+_NOT_A = {
+    "agent": "a lowercase slug",
+    "severity": "a severity of the template",
+    "status": "a status of the template",
+    "eu_ai_act_category": "an Article 73 category",
+}
+
+
 def _describe(key: str | None, value: object, reason: str) -> str:
+    """What is wrong with a front-matter value, without how to fix it (the rule's fix says that)."""
     shown = repr(value) if not isinstance(value, str) else f"'{value}'"
     reason = reason.removeprefix("Value error, ")
-    if key in ("incident_date", "date") and isinstance(value, str | int | float):
+    if key in _NOT_A:
+        return f"`{key}` {shown} is not {_NOT_A[key]}"
+    if key in ("incident_date", "date", "awareness_date") and isinstance(value, str | int | float):
         return f"`{key}` {shown} is not a valid date ({reason})"
     return f"`{key}` {shown} is invalid: {reason}"

@@ -132,6 +132,11 @@ class FrontMatter(BaseModel):
     detected_at: dt.datetime | None = Field(default=None, description="When it was detected.")
     mitigated_at: dt.datetime | None = Field(default=None, description="When its impact was stopped.")
     resolved_at: dt.datetime | None = Field(default=None, description="When it was resolved.")
+    late_reason: str | None = Field(
+        default=None,
+        description="Why the write-up came after its deadline; PM701 then no longer warns, and the reason is "
+        "shown on the card and the quarterly review.",
+    )
 
     @field_validator("severity", mode="before")
     @classmethod
@@ -154,6 +159,12 @@ class FrontMatter(BaseModel):
     @classmethod
     def _status(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("late_reason", mode="before")
+    @classmethod
+    def _late_reason(cls, value: object) -> object:
+        """A blank reason is no reason."""
+        return (" ".join(value.split()) or None) if isinstance(value, str) else value
 
     @classmethod
     def known_keys(cls) -> tuple[str, ...]:
@@ -232,8 +243,9 @@ class TextItem(Located):
 class TimelineEvent(Located):
     time: str
     event: str
-    at: dt.datetime | None = None
+    at: dt.datetime | None = None  # in UTC; None when the time is not one, or is in another zone
     has_time: bool = False
+    zone: str = ""  # a zone other than UTC written after the time (`BST`, `+01:00`)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -296,6 +308,35 @@ class Placeholder(Located):
 
 
 @dataclass(slots=True, kw_only=True)
+class Edit(Located):
+    """A mechanical fix: line `line`, which reads `old`, becomes `new` (which may hold several lines)."""
+
+    old: str
+    new: str
+
+
+@dataclass(slots=True, frozen=True)
+class RenderedFacts:
+    """What the page MkDocs rendered shows: the text of its headings and the rows of its action table."""
+
+    headings: tuple[str, ...]
+    action_rows: int
+
+
+@dataclass(slots=True, kw_only=True)
+class Divergence(Located):
+    """A place where MkDocs' renderer (Python-Markdown) reads the page differently from this tool."""
+
+    kind: Literal[
+        "table-runs-on", "table-after-text", "list-after-text", "quote-runs-on", "list-runs-on", "list-joins-list",
+        "heading-without-space", "list-indent",
+    ]
+    message: str
+    fix: str
+    edit: Edit | None = None
+
+
+@dataclass(slots=True, kw_only=True)
 class PostMortem:
     """Everything the parser read from one page; rules and the library read only this."""
 
@@ -307,6 +348,7 @@ class PostMortem:
     title_line: int = 1
     headers: list[HeaderLine] = field(default_factory=list)
     sections: dict[str, Section] = field(default_factory=dict)
+    near_misses: list[Section] = field(default_factory=list)  # headings that look like a misspelt section's
     summary: TextItem | None = None
     timeline: list[TimelineEvent] | None = None
     impact: list[ImpactRow] | None = None
@@ -319,6 +361,8 @@ class PostMortem:
     regulatory: list[RegulatoryLine] = field(default_factory=list)
     signoff: list[SignOff] | None = None
     placeholders: list[Placeholder] = field(default_factory=list)
+    divergences: list[Divergence] = field(default_factory=list)
+    rendered: RenderedFacts | None = None  # what MkDocs rendered of the page (in a build, for PM005)
     suppressions: list[Suppression] = field(default_factory=list)
     skipped: bool = False  # over a size limit: not parsed, so only PM001 applies
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
 from . import markdown as md
+from .fidelity import find_divergences
 from .limits import MAX_TABLE_ROWS
 from .metadata import read_front_matter
 from .model import (
@@ -28,17 +31,38 @@ from .model import (
 )
 
 # Section keys and the heading words that name them (compared after `normalise_heading`).
+# Besides the template's own titles, the names teams commonly give the same section; never a name
+# for only part of one (`Customer impact` is a row of the impact table, `Contributing factors` are
+# not the 5 whys), nor a word a subheading elsewhere could use (`Compliance`, `Remediation`).
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "summary": ("incident summary", "summary"),
-    "timeline": ("timeline",),
-    "impact": ("impact",),
-    "went_well": ("what went well",),
-    "went_wrong": ("what went wrong",),
-    "root_cause": ("root cause", "root cause analysis", "5 whys", "five whys"),
-    "actions": ("action items", "actions"),
-    "communications": ("communications", "communication"),
-    "regulatory": ("regulatory considerations", "regulatory"),
-    "signoff": ("sign-off", "sign off", "signoff", "sign-offs"),
+    "summary": ("incident summary", "summary", "summary of the incident", "incident overview", "executive summary"),
+    "timeline": ("timeline", "timeline of events", "event timeline", "incident timeline", "chronology"),
+    "impact": ("impact", "impact assessment", "impact analysis", "business impact", "incident impact"),
+    "went_well": ("what went well", "what went right", "things that went well", "what worked", "what worked well"),
+    "went_wrong": (
+        "what went wrong", "what didn't go well", "what did not go well", "what could have gone better",
+        "things that went wrong", "what went poorly", "what didn't work",
+    ),
+    "root_cause": (
+        "root cause", "root causes", "root cause analysis", "rca", "5 whys", "five whys", "5 why's", "five why's",
+        "root cause and contributing factors",
+    ),
+    "actions": (
+        "action items", "actions", "follow-up actions", "follow-up items", "follow-ups", "action plan",
+        "corrective actions", "corrective and preventive actions", "remediation items", "remediation actions",
+    ),
+    "communications": (
+        "communications", "communication", "communication plan", "stakeholder communications",
+        "stakeholder communication", "comms",
+    ),
+    "regulatory": (
+        "regulatory considerations", "regulatory", "compliance considerations", "regulatory and compliance",
+        "regulatory and compliance considerations",
+    ),
+    "signoff": (
+        "sign-off", "sign off", "signoff", "sign-offs", "sign offs", "signoffs", "approvals", "sign-off and approval",
+        "review and approval", "reviews and approvals", "approval and sign-off",
+    ),
 }
 SECTION_TITLES: dict[str, str] = {
     "summary": "1. Incident summary",
@@ -54,19 +78,39 @@ SECTION_TITLES: dict[str, str] = {
 }
 _HEADING_NAMES = {name: key for key, names in SECTIONS.items() for name in names}
 
-_HEADING_NUMBER = re.compile(r"^\s*(?:section\s+)?\d+\s*[.):-]?\s*", re.IGNORECASE)
+_HEADING_NUMBER = re.compile(r"^\s*(?:section\s+)?(\d+)\s*[.):-]?\s*", re.IGNORECASE)
+_NEAR_MISS = 0.8  # difflib ratio from which a heading is taken for a typo of a section name
+_NEAR_MISS_NUMBERED = 0.6  # the same, for a heading numbered as the section is
+# `:memo:` (pymdownx.emoji's shortcodes, Material's `:material-check:`), and the Unicode categories of
+# emoji and what rides on them: symbols (So), skin tones (Sk), variation selectors (Mn), keycaps
+# (Me), joiners (Cf), and emoji newer than this Python's Unicode tables (Cn).
+_SHORTCODE = re.compile(r":[a-z0-9_+-]{1,60}:", re.IGNORECASE)
+_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Mn", "Me", "Cf", "Cn"})
 _PARENTHETICAL = re.compile(r"\s?\([^)]{0,200}\)")
 _HEADER_LINE = re.compile(
     r"\b(Author|Date|Severity|Status)\s*:\s*(.*?)(?=\s+\b(?:Author|Date|Severity|Status)\s*:|$)",
     re.MULTILINE,
 )
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_TIME_CELL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?(?:\s*(?:UTC|Z))?$")
+# `2026-08-14`, `2026-08-14 09:12`, `2026-08-14T09:12:30.5`, then a zone: `Z`, `UTC`, `+00:00`, `(BST)`.
+_TIME_CELL = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?)?"
+    r"[ \t]*(?:\(?([A-Za-z]{1,5}(?:[ \t]?[+-][ \t]?\d{1,2}(?::?\d{2})?)?|[+-]\d{2}(?::?\d{2})?)\)?)?$"
+)
+_UTC_ZONE = re.compile(r"^(?:z|utc|gmt)?(?:[ \t]?[+-][ \t]?0{1,2}(?::?00)?)?$", re.IGNORECASE)
+# A due date, alone or followed by a note: `2026-12-01`, `2026-12-01 (Q4)`, `2026-12-01 — moved from Nov`.
+_DUE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=$|[\s(\[,;.])")
 # `Q:` at the start of a line; `A:` there or after the question's `?`, `.` or `!`. Each pattern starts
 # with the character before the marker (the text is searched with a newline put before it), so the
 # regular expression engine skips to candidates instead of trying every position.
 _Q_MARK = re.compile(r"\n\s*Q\s*:")
 _A_MARK = re.compile(r"[?.!\n]\s*A\s*:")
+# The classic numbered form: a line that starts with `Why` and asks (a `?` within 300 characters), its
+# answer after the `?` or from `Because` on (`1. Why did X? — Because Y.`, or `Because Y.` below it).
+_WHY_MARK = re.compile(r"\n[ \t]*(?=[Ww][Hh][Yy]\b[^?]{0,300}\?)")
+_WHY_LABEL = re.compile(r"^why\s*#?\d{1,2}\s*[:.)—–-]\s*", re.IGNORECASE)  # `Why 1: Why did …?`
+_BECAUSE = re.compile(r"\bbecause\b", re.IGNORECASE)
+_ANSWER_SEPARATORS = " \t\n—–-:→>"
 _SPACES = re.compile(r"\s*")
 _SYSTEMIC = re.compile(r"(?im)^\s*underlying systemic cause\s*[:.—-]?\s*(.*)$")
 
@@ -97,21 +141,36 @@ _SECTOR_NAMES = re.compile(
 )
 _LABEL_SEPARATOR = re.compile(r":|\s[—–-]\s")
 _APPLICABLE = re.compile(r"(?<!not )(?<!n/a )\bapplicable\b")
+# A label inside a value (`Consumer protection — N/A.`) is a few words that do not start an answer
+# or a reason (`No PHI was involved — N/A` reasons first).
+_MAX_LABEL_WORDS = 5
+_NOT_LABEL_START = frozenset(
+    "n/a na n.a. n.a not no none nothing yes applicable reportable notified because since as so there we it this our "
+    "all every".split()
+)
 
 _STATUS_PATTERNS: tuple[tuple[ActionState, re.Pattern[str]], ...] = (
     (ActionState.WONT_DO, re.compile(
-        r"^(?:❌|🚫|won['’]?t(?: do|fix)|will not|not doing|cancel+ed|dropped|rejected|declined|"
+        r"^(?:won['’]?t(?: do|fix)|will not|not doing|cancel+ed|dropped|rejected|declined|"
         r"obsolete|wontfix|n/?a\b)", re.IGNORECASE)),
     (ActionState.DONE, re.compile(
-        r"^(?:✅|✔|☑|done|closed|complete[d]?|shipped|fixed|resolved|merged|finished|deployed)",
-        re.IGNORECASE)),
+        r"^(?:done|closed|complete[d]?|shipped|fixed|resolved|merged|finished|deployed)", re.IGNORECASE)),
     (ActionState.IN_PROGRESS, re.compile(
-        r"^(?:🔄|⏳|🚧|in[ -]?progress|wip\b|ongoing|started|underway|under way|in review|doing)",
-        re.IGNORECASE)),
+        r"^(?:in[ -]?progress|wip\b|ongoing|started|underway|under way|in review|doing)", re.IGNORECASE)),
     (ActionState.OPEN, re.compile(
-        r"^(?:⬜|🔲|☐|🔴|open|to ?do|not started|planned|pending|blocked|new|backlog|scheduled)",
-        re.IGNORECASE)),
+        r"^(?:open|to ?do|not started|planned|pending|blocked|new|backlog|scheduled)", re.IGNORECASE)),
 )
+# What a status that is only a mark means (`✅ (2026-08-28)`); words win when there are any. Coloured
+# circles other than red are left alone: green or amber may mean "on track" as well as done.
+_MARK_STATES: dict[str, ActionState] = {
+    **dict.fromkeys(("✅", "✔", "☑", "✓", ":white_check_mark:", ":heavy_check_mark:", ":ballot_box_with_check:"),
+                    ActionState.DONE),
+    **dict.fromkeys(("❌", "🚫", "✖", ":x:", ":no_entry_sign:", ":heavy_multiplication_x:"), ActionState.WONT_DO),
+    **dict.fromkeys(("🔄", "⏳", "⌛", "🚧", ":arrows_counterclockwise:", ":hourglass:", ":hourglass_flowing_sand:",
+                     ":construction:"), ActionState.IN_PROGRESS),
+    **dict.fromkeys(("⬜", "🔲", "☐", "🔴", ":white_large_square:", ":red_circle:"), ActionState.OPEN),
+}
+_MARK_TOKEN = re.compile(r":[a-z0-9_+-]{1,60}:|.", re.IGNORECASE | re.DOTALL)
 
 
 def without_parentheticals(text: str) -> str:
@@ -119,16 +178,64 @@ def without_parentheticals(text: str) -> str:
     return _PARENTHETICAL.sub("", " ".join(text.split())).strip()
 
 
+def _without_marks(text: str) -> str:
+    """`🧭 Timeline`, `:memo: Summary`, `**✔️ Done**` → the text after its leading emoji, shortcodes and emphasis."""
+    return text[_marks_end(text) :]
+
+
+def _marks_end(text: str) -> int:
+    """Where `text` starts once leading emoji, `:shortcode:`s, emphasis marks and spaces are skipped."""
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == ":" and (match := _SHORTCODE.match(text, index)):
+            index = match.end()
+        elif char in " \t*_" or unicodedata.category(char) in _SYMBOL_CATEGORIES:
+            index += 1
+        else:
+            break
+    return index
+
+
+def _heading_parts(text: str) -> tuple[int | None, str]:
+    """`## 🧭 2. Timeline of events ⏱️` → (2, `timeline of events`)."""
+    text = _without_marks(" ".join(text.split()))
+    number = None
+    if match := _HEADING_NUMBER.match(text):
+        number, text = int(match[1]), _without_marks(text[match.end() :])
+    text = without_parentheticals(text)
+    while text and unicodedata.category(text[-1]) in _SYMBOL_CATEGORIES:  # a trailing emoji
+        text = text[:-1]
+    return number, " ".join(text.strip().rstrip(".:;!?").split()).casefold().replace("’", "'")
+
+
 def normalise_heading(text: str) -> str:
-    """`## 6. Root Cause (5 whys):` → `root cause`."""
-    text = without_parentheticals(_HEADING_NUMBER.sub("", " ".join(text.split())))
-    return " ".join(text.strip().rstrip(".:;!?").split()).casefold()
+    """`## 6. Root Cause (5 whys):` → `root cause`; leading emoji and `:shortcodes:` are dropped too."""
+    return _heading_parts(text)[1]
 
 
 @lru_cache(maxsize=4096)  # a library repeats the same ten headings on every page
 def section_key(heading: str) -> str | None:
     """The section a heading names, if it names one of the template's ten."""
     return _HEADING_NAMES.get(normalise_heading(heading))
+
+
+@lru_cache(maxsize=4096)
+def near_section(heading: str) -> str | None:
+    """The section a heading that names none was probably meant to name: a typo of one of its names
+    (`Acton items`, `Regulatroy considerations`), or a heading numbered as the section is whose words
+    are close (`7. Actions taken`)."""
+    number, name = _heading_parts(heading)
+    if not name or name in _HEADING_NAMES:
+        return None
+    if close := difflib.get_close_matches(name, _HEADING_NAMES, n=1, cutoff=_NEAR_MISS):
+        return _HEADING_NAMES[close[0]]
+    keys = list(SECTION_TITLES)
+    if number is not None and 1 <= number <= len(keys):
+        key = keys[number - 1]
+        if difflib.get_close_matches(name, SECTIONS[key], n=1, cutoff=_NEAR_MISS_NUMBERED):
+            return key
+    return None
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -146,15 +253,22 @@ def _date(year: str, month: str, day: str) -> dt.date | None:
 
 @lru_cache(maxsize=4096)  # "Open", "Done", "In progress": the same few cells on every page
 def classify_status(cell: str) -> tuple[ActionState | None, dt.date | None]:
-    """An action item's free-text status → its state and, when done, the completion date given."""
-    text = cell.strip().lstrip("*_ ").strip()
-    for state, pattern in _STATUS_PATTERNS:
-        if pattern.match(text):
-            completed = None
-            if state is ActionState.DONE and (match := _DATE.search(text)):
-                completed = parse_date(match.group(0))
-            return state, completed
-    return None, None
+    """An action item's free-text status → its state and, when done, the completion date given.
+
+    Leading emoji and shortcodes are skipped (`:white_check_mark: Done`, `🟡 In progress`); the words
+    after them decide, and a status that is only a mark (`✅ (2026-08-28)`) is read by the mark.
+    """
+    text = cell.strip()
+    start = _marks_end(text)
+    words = text[start:]
+    state = next((state for state, pattern in _STATUS_PATTERNS if pattern.match(words)), None)
+    if state is None:
+        state = next((_MARK_STATES[token.lower()] for token in _MARK_TOKEN.findall(text[:start])
+                      if token.lower() in _MARK_STATES), None)
+    completed = None
+    if state is ActionState.DONE and (match := _DATE.search(words)):
+        completed = parse_date(match.group(0))
+    return state, completed
 
 
 def parse_postmortem(path: str, text: str) -> PostMortem:
@@ -167,7 +281,7 @@ def parse_postmortem(path: str, text: str) -> PostMortem:
     front = read_front_matter(text)
     # Blank out the front matter instead of cutting it, so body lines are file lines.
     body = "\n" * front.lines + text[front.body_start :]
-    blocks = md.parse_blocks(body)
+    blocks, outline = md.parse_blocks(body)
 
     pm = PostMortem(
         path=path,
@@ -178,6 +292,7 @@ def parse_postmortem(path: str, text: str) -> PostMortem:
     grouped = _group_sections(blocks, pm)
     pm.meta_problems += _structure_limits(blocks)
     pm.placeholders = list(_placeholders(blocks))
+    pm.divergences = find_divergences(body, blocks, outline)
     pm.suppressions = list(_suppressions(blocks, body))
     if front.meta and front.meta.title:
         pm.title = front.meta.title
@@ -214,6 +329,8 @@ def _group_sections(blocks: list[md.Block], pm: PostMortem) -> dict[str, list[md
                 grouped[key] = current
                 pm.sections[key] = Section(line=block.line, key=key, heading=block.text, empty=True)
                 continue
+            if key is None and block.level >= 2 and (near := near_section(block.text)):
+                pm.near_misses.append(Section(line=block.line, key=near, heading=block.text, empty=True))
             if current is not None and block.level <= current_level:
                 current = None
         if current is not None:
@@ -282,13 +399,18 @@ def _read_timeline(pm: PostMortem, blocks: list[md.Block]) -> None:
     pm.timeline = []
     for row in _filled_rows(table):
         time, event = _cell(row, 0), _cell(row, 1)
-        at, has_time = None, False
+        at, has_time, zone = None, False, ""
         if (match := _TIME_CELL.match(time)) and (day := _date(match[1], match[2], match[3])):
-            if match[4] is None:
+            if match[7] and not _UTC_ZONE.match(match[7]):
+                zone = match[7]
+            elif match[4] is None:
                 at = dt.datetime(day.year, day.month, day.day)
-            elif int(match[4]) < 24 and int(match[5]) < 60:
-                at, has_time = dt.datetime(day.year, day.month, day.day, int(match[4]), int(match[5])), True
-        pm.timeline.append(TimelineEvent(line=row[0].line, time=time, event=event, at=at, has_time=has_time))
+            elif int(match[4]) < 24 and int(match[5]) < 60 and int(match[6] or 0) < 60:
+                at = dt.datetime(day.year, day.month, day.day, int(match[4]), int(match[5]), int(match[6] or 0))
+                has_time = True
+        pm.timeline.append(
+            TimelineEvent(line=row[0].line, time=time, event=event, at=at, has_time=has_time, zone=zone)
+        )
 
 
 def _read_impact(pm: PostMortem, blocks: list[md.Block]) -> None:
@@ -312,6 +434,7 @@ def _read_communications(pm: PostMortem, blocks: list[md.Block]) -> None:
 
 
 def _read_root_cause(pm: PostMortem, blocks: list[md.Block]) -> None:
+    """The 5 whys, as `Q: … A: …` pairs (on one line or two) or as `Why …? Because …` lines."""
     pending: WhyPair | None = None
     for chunk in _texts(blocks):
         text = chunk.text
@@ -320,23 +443,47 @@ def _read_root_cause(pm: PostMortem, blocks: list[md.Block]) -> None:
             pm.systemic_cause = TextItem(line=line, text=systemic[1].strip())
             text = text[: systemic.start()]
         marks = sorted(_marks(text))
+        if not marks and pending is not None and not pending.answer and _BECAUSE.match(text):
+            pending.answer, pending.answer_line = " ".join(text.split()), chunk.line  # `Because …` below its question
         for index, (_, end, kind) in enumerate(marks):
             stop = marks[index + 1][0] if index + 1 < len(marks) else len(text)
-            content = " ".join(text[end:stop].split())
+            content = text[end:stop]
             line = chunk.line + text[:end].count("\n")
-            if kind == "Q":
-                pending = WhyPair(line=line, question=content, answer="")
+            if kind != "A":
+                answered_next = index + 1 < len(marks) and marks[index + 1][2] == "A"
+                question, at = (content, -1) if answered_next else _split_why(content, loose=kind == "W")
+                pending = WhyPair(line=line, question=" ".join(_WHY_LABEL.sub("", question.strip()).split()), answer="")
+                if at >= 0:
+                    pending.answer, pending.answer_line = " ".join(content[at:].split()), line + content[:at].count("\n")
                 pm.whys.append(pending)
             elif pending is not None and not pending.answer:
-                pending.answer, pending.answer_line = content, line
+                pending.answer, pending.answer_line = " ".join(content.split()), line
 
 
 def _marks(text: str) -> Iterator[tuple[int, int, str]]:
-    """(where the marker starts, where its content starts, `Q` or `A`) for each marker in `text`."""
+    """(where the marker starts, where its content starts, `Q`, `A` or `W`) for each marker in `text`;
+    `W` is a line that starts with `Why` and asks, a question whose content starts at the `Why`."""
     shifted = "\n" + text  # index i of `shifted` is the place before index i of `text`
     for kind, pattern in (("Q", _Q_MARK), ("A", _A_MARK)):
         for match in pattern.finditer(shifted):
             yield match.start(), _SPACES.match(shifted, match.end()).end() - 1, kind
+    for match in _WHY_MARK.finditer(shifted):
+        yield match.start(), match.end() - 1, "W"
+
+
+def _split_why(content: str, loose: bool) -> tuple[str, int]:
+    """A question with its answer in the same text → (the question, where the answer starts, or -1):
+    after the first `?` (separators such as `—` skipped; `loose`: whatever follows, else only an answer
+    that starts `Because`), else from `because` on."""
+    mark = content.find("?")
+    if mark >= 0:
+        rest = content[mark + 1 :]
+        answer = rest.lstrip(_ANSWER_SEPARATORS)
+        found = bool(answer) and (loose or _BECAUSE.match(answer) is not None)
+        return content[: mark + 1], (mark + 1 + len(rest) - len(answer)) if found else -1
+    if match := _BECAUSE.search(content):
+        return content[: match.start()].rstrip(_ANSWER_SEPARATORS + ","), match.start()
+    return content, -1
 
 
 def _read_actions(pm: PostMortem, blocks: list[md.Block]) -> None:
@@ -359,7 +506,7 @@ def _read_actions(pm: PostMortem, blocks: list[md.Block]) -> None:
         status = _cell(row, status_at)
         due = _cell(row, due_at)
         state, completed = classify_status(status) if status else (None, None)
-        due_match = _DATE.fullmatch(due.strip())
+        due_match = _DUE.match(due.strip())
         pm.actions.append(
             ActionItem(
                 line=row[0].line,
@@ -392,7 +539,7 @@ def _action_column(name: str) -> str | None:
 def _read_regulatory(pm: PostMortem, blocks: list[md.Block]) -> None:
     for chunk in _texts(blocks):
         text = " ".join(chunk.text.split())
-        label, value = _split_label(text)
+        label, value = split_label(text)
         folded = label.casefold()
         if "eu ai act" in folded or "article 73" in folded:
             kind = "eu_ai_act"
@@ -403,11 +550,13 @@ def _read_regulatory(pm: PostMortem, blocks: list[md.Block]) -> None:
         else:
             continue
         pm.regulatory.append(
-            RegulatoryLine(line=chunk.line, kind=kind, label=label, value=value, applicable=_applicable(value))
+            RegulatoryLine(
+                line=chunk.line, kind=kind, label=label, value=value, applicable=_applicable(regulatory_answer(value))
+            )
         )
 
 
-def _split_label(text: str) -> tuple[str, str]:
+def split_label(text: str) -> tuple[str, str]:
     """`SOX — Not material.` / `Sector regulations: N/A — …` → (label, value); paren-aware."""
     first = _LABEL_SEPARATOR.search(text)
     if first is None:
@@ -425,6 +574,16 @@ def _split_label(text: str) -> tuple[str, str]:
     return text.strip(), ""
 
 
+def regulatory_answer(value: str) -> str:
+    """The answer in a regulatory line's value, after a label naming what it is about:
+    `Consumer protection — N/A.` → `N/A.`; a value that starts with its answer is returned whole."""
+    label, answer = split_label(value)
+    words = label.split()
+    if not answer or not 1 <= len(words) <= _MAX_LABEL_WORDS or words[0].casefold() in _NOT_LABEL_START:
+        return value
+    return answer
+
+
 def _applicable(value: str) -> bool | None:
     """True when the answer says the regulation applies, False for N/A or "not …", else None."""
     folded = value.casefold()
@@ -439,17 +598,43 @@ def _read_signoff(pm: PostMortem, blocks: list[md.Block]) -> None:
     table = _first_table(blocks)
     if table is None:
         return
+    role, name, date = _signoff_columns(table.header)
     pm.signoff = [
         SignOff(
             line=row[0].line,
-            role=_cell(row, 0),
-            role_key=_role_key(_cell(row, 0)),
-            name=_cell(row, 1),
-            date=_cell(row, 2),
-            signed=parse_date(_cell(row, 2)),
+            role=_cell(row, role),
+            role_key=_role_key(_cell(row, role)),
+            name=_cell(row, name),
+            date=_cell(row, date),
+            signed=parse_date(_cell(row, date)),
         )
         for row in _filled_rows(table)
     ]
+
+
+def _signoff_columns(header: list[str]) -> tuple[int, int, int]:
+    """The role, name and date columns, by their headers (`| Name | Role | Date |`); a column whose
+    header is not recognised takes the first free one in the template's order: Role, Name, Date."""
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = _signoff_column(name)
+        if key and key not in found:
+            found[key] = index
+    free = iter([index for index in range(max(len(header), 3)) if index not in found.values()])
+    role, name, date = (found[key] if key in found else next(free) for key in ("role", "name", "date"))
+    return role, name, date
+
+
+@lru_cache(maxsize=256)
+def _signoff_column(header: str) -> str | None:
+    name = header.strip().casefold().rstrip(".:")
+    if name.startswith(("role", "position")):
+        return "role"
+    if name.startswith("name") or name in ("who", "person", "signed by", "signatory", "signer", "full name", "reviewer name"):
+        return "name"
+    if name.startswith("date") or name.endswith("date") or name in ("signed", "signed on", "signed off", "when"):
+        return "date"
+    return None
 
 
 def _role_key(role: str) -> str | None:

@@ -14,7 +14,6 @@ The flow of a build:
 from __future__ import annotations
 
 import concurrent.futures
-import difflib
 import functools
 import logging
 import multiprocessing
@@ -30,7 +29,6 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-from pydantic import ValidationError
 
 from .checker import Checker, ConfigError, ParseCache, Settings
 from .config import PostMortemConfig
@@ -38,9 +36,12 @@ from .job import Job, Outcome, PageSource, run, run_in_worker
 from .library import Library
 from .limits import prescan
 from .metadata import FRONT_MATTER_RE
-from .model import Finding, Level
+from .model import Finding, Level, RenderedFacts
+from .options import validate_options
 from .project import OUTSIDE_DOCS, DocsBoundary, is_postmortem_uri
-from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, anchor_action_rows
+from .render import environment
+from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, anchor_action_rows, findings_box, rendered_facts
+from .rules import run_rules
 from .report import plural, sort_for_report, summary
 
 log = get_plugin_logger("postmortem")
@@ -92,6 +93,8 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         self._outcome: Outcome | None = None
         self._postmortems: set[str] = set()  # src_uris of the post-mortem pages
         self._generated: set[str] = set()  # src_uris of the library pages this build generates
+        self._rendered: dict[str, RenderedFacts] = {}  # by src_uri: what MkDocs rendered of each post-mortem
+        self._said_no_folder = False
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
 
     # Defining on_startup makes MkDocs keep this instance across `serve` rebuilds (and so the cache).
@@ -105,42 +108,34 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
 
     @_guarded
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        unknown = sorted(set(self.config) - set(self.config._schema_keys))
-        if unknown:
-            close = difflib.get_close_matches(unknown[0], self.config._schema_keys, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"known options: {', '.join(sorted(self.config._schema_keys))}"
-            raise PluginError(f"postmortem: unknown option '{unknown[0]}' in {config.config_file_path} — {hint}")
-        base_dir = Path(config.config_file_path or "mkdocs.yml").parent
-        try:
-            self.settings = Settings(
-                dir=self.config.dir,
-                rules=self.config.rules,
-                holidays=self.config.holidays,
-                today=self.config.today,
-                owners=self.config.owners,
-            )
-            Checker(self.settings, base_dir)  # every option checked now, with its name in the message
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise PluginError(f"postmortem: invalid option in {config.config_file_path}: {problems}") from None
+        try:  # the CLI's `load_project` validates with the same function: the same answer, the same message
+            self.settings = validate_options(dict(self.config), config.config_file_path or "mkdocs.yml")
         except ConfigError as exc:
-            raise PluginError(f"postmortem: invalid option in {config.config_file_path}: {exc}") from None
-        if self.config.templates and not (base_dir / self.config.templates).is_dir():
-            raise PluginError(f"postmortem: templates: '{self.config.templates}' is not a folder next to mkdocs.yml")
-        if CSS_URI not in config.extra_css:
-            config.extra_css.append(CSS_URI)
+            raise PluginError(str(exc)) from None
+        self.config.update(dict(self.settings))  # the options as validated (rules by id, today a date)
         return config
 
     @_guarded
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.settings is not None
         folder = self.settings.dir
+        self._future, self._outcome, self._rendered = None, None, {}
+        self._postmortems, self._generated = set(), set()
+        if not os.path.isdir(os.path.join(config.docs_dir, folder)):
+            if not self._said_no_folder:  # once, not at every `serve` rebuild
+                log.info(f"no '{folder}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)")
+                self._said_no_folder = True
+            return files
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
         project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
         serve = self.command == "serve"
         boundary = DocsBoundary(config.docs_dir)
         pages: list[PageSource] = []
         for file in files:
             if not (is_postmortem_uri(file.src_uri, folder) and file.is_documentation_page() and not file.generated_by):
+                continue
+            if file.inclusion is InclusionLevel.EXCLUDED:  # MkDocs' `exclude_docs`: not part of the site
                 continue
             display = os.path.relpath(file.abs_src_path or file.src_uri, project).replace(os.sep, "/")
             refused = OUTSIDE_DOCS if file.abs_src_path and boundary.outside(file.abs_src_path) else None
@@ -172,9 +167,9 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
                 continue
             if existing is not None:
                 files.remove(existing)
-            # Every navigation entry is rendered on every page: by default only the home is one.
-            listed = page.name == "index.md" or self.config.nav_library_pages
-            inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
+            # Every navigation entry is rendered on every page: by default only the home is one. A
+            # hand-written nav gets its entries in `on_nav`, so MkDocs must not count them as omitted.
+            inclusion = InclusionLevel.UNDEFINED if self._listed(page.name) and config.nav is None else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, uri, content="", inclusion=inclusion)  # its Markdown comes from the job
             files.append(file)
             generated[page.name] = library_urls[page.name] = file.url
@@ -184,21 +179,25 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         job = Job(
             settings=self.settings,
             base_dir=str(Path(config.config_file_path or "mkdocs.yml").parent),
+            markdown_extensions=list(config.markdown_extensions),
             pages=pages,
             folder=folder,
             generated=generated,
             library_urls=library_urls,
             index_table=index_table,
             template_dirs=[str(d) for d in self._template_dirs(config)],
-            show_findings=self.config.findings_on_page == "always" or (self.config.findings_on_page == "serve" and serve),
+            show_findings=self._shows_findings(),
             exports_dir=str(Path(config.site_dir) / folder) if self.config.exports else None,
             site_name=config.site_name,
             site_url=config.site_url,
             description=config.site_description or f"Post-mortems of {config.site_name}",
         )
-        self._outcome = None
         self._future = self._start(job)
         return files
+
+    def _listed(self, name: str) -> bool:
+        """Is this library page a navigation entry? The home always; the others on request."""
+        return name == "index.md" or bool(self.config.nav_library_pages)
 
     def _start(self, job: Job) -> concurrent.futures.Future[Outcome]:
         """In a worker process for a build (where fork is available), else right here with the cache."""
@@ -211,12 +210,11 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         future.set_result(outcome)
         return future
 
-    def _result(self, config: MkDocsConfig) -> Outcome:
-        """The job's outcome (waiting for it the first time), its findings reported once."""
+    def _result(self) -> Outcome:
+        """The job's outcome, waiting for it the first time."""
         if self._outcome is None:
             assert self._future is not None
             self._outcome = self._future.result()
-            self._report(self._outcome, config)
         return self._outcome
 
     @_guarded
@@ -235,7 +233,8 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             file.page
             for page in LIBRARY_PAGES
             if (file := files.get_file_from_path(f"{self.settings.dir}/{page.name}")) is not None
-            and file.generated_by and file.inclusion.is_in_nav() and file.src_uri not in placed and file.page is not None
+            and file.src_uri in self._generated and self._listed(page.name) and file.src_uri not in placed
+            and file.page is not None
         ]
         if len(missing) == 1:
             nav.items.append(missing[0])
@@ -249,13 +248,13 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
     @_guarded
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         if page.file.src_uri in self._generated:
-            return self._result(config).pages[page.file.src_uri].markdown
+            return self._result().pages[page.file.src_uri].markdown
         return None
 
     @_guarded
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if LIBRARY_TABLE_MARKER in markdown and not page.file.generated_by:
-            rendered = self._result(config).pages.get(page.file.src_uri)
+            rendered = self._result().pages.get(page.file.src_uri)
             if rendered is not None:
                 return markdown.replace(LIBRARY_TABLE_MARKER, rendered.markdown)
         return markdown
@@ -263,14 +262,23 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
     @_guarded
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self._postmortems:
+            self._rendered[page.file.src_uri] = rendered_facts(html)
             return CARD_PLACEHOLDER + html  # the card comes with the job's outcome
         return html
+
+    @_guarded
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is rendered and none written yet: report the findings, and stop a failing build
+        here (not in a page's event, which MkDocs would blame on that page)."""
+        if self._future is not None:
+            self._report(self._result(), config)
+        return env
 
     @_guarded
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Cards and library tables go into the finished page: the search index keeps to the text."""
         if page.file.src_uri in self._postmortems:
-            outcome = self._result(config)
+            outcome = self._result()
             anchors = outcome.anchors.get(page.file.src_uri, [])
             theme, card, content = output.partition(CARD_PLACEHOLDER)  # the page's own content follows the card
             if not card:  # a theme that does not show the content: nothing to put a card on
@@ -279,11 +287,6 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         if self._outcome is not None and (rendered := self._outcome.pages.get(page.file.src_uri)) is not None:
             return rendered.fill(output)
         return output
-
-    @_guarded
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self._future is not None:
-            self._result(config)  # a site without library pages or post-mortems still reports
 
     def _template_dirs(self, config: MkDocsConfig) -> list[Path]:
         dirs = []
@@ -294,8 +297,30 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             dirs.append(Path(custom_dir) / "postmortem")
         return dirs
 
+    def _rendered_findings(self, outcome: Outcome, config: MkDocsConfig) -> list[Finding]:
+        """PM005: each post-mortem's rendered HTML against what the check read (shown on the page in serve)."""
+        assert self.settings is not None
+        checker = Checker(self.settings, Path(config.config_file_path or "mkdocs.yml").parent, None, config.markdown_extensions)
+        found: list[Finding] = []
+        for src_uri, facts in self._rendered.items():
+            view = outcome.views.get(src_uri)
+            if view is None:
+                continue
+            view.rendered = facts
+            findings = run_rules(view, checker.context, checker.levels, scope="rendered")
+            if findings and outcome.cards.get(src_uri) is not None and self._shows_findings():
+                box = findings_box(environment(markdown=False, extra_dirs=self._template_dirs(config)), findings)
+                outcome.cards[src_uri] = box + outcome.cards[src_uri]
+            found += findings
+        return found
+
+    def _shows_findings(self) -> bool:
+        shown = self.config.findings_on_page
+        return shown == "always" or (shown == "serve" and self.command == "serve")
+
     def _report(self, outcome: Outcome, config: MkDocsConfig) -> None:
-        findings: list[Finding] = sort_for_report(f for found in outcome.findings.values() for f in found)
+        rendered = self._rendered_findings(outcome, config)
+        findings: list[Finding] = sort_for_report([*(f for found in outcome.findings.values() for f in found), *rendered])
         for finding in findings:
             log.log(_LOG_LEVEL[finding.level], finding.format())
         line = f"post-mortem check: {summary(findings, len(outcome.findings))}"
@@ -307,7 +332,8 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         quiet = not logging.getLogger("mkdocs").isEnabledFor(logging.WARNING)
         listed = "".join(f"\n  {f.format()}" for f in findings if f.level is not Level.INFO) if quiet else ""
         if errors:
-            raise PluginError(f"{line}{listed}\nAborted: fix the errors above (each line says how).")
+            # MkDocs adds its own "Aborted with a BuildError!" line.
+            raise PluginError(f"{line} — fix the errors above (each line says how){listed}")
         if warnings and config.strict:
             # MkDocs 1.6 does not count plugin warnings under `-q`: count them here (mkdocs#4126).
             raise Abort(f"{line}{listed}\nAborted with {plural(warnings, 'post-mortem warning')} in strict mode!")

@@ -1,4 +1,5 @@
-"""The project on disk, without MkDocs: `mkdocs.yml`'s plugin options, `docs_dir`, the post-mortem files."""
+"""The project on disk, without MkDocs: `mkdocs.yml` read as MkDocs reads it (`INHERIT`, `!ENV`,
+`exclude_docs`, `draft_docs`), the plugin's options, `docs_dir`, the post-mortem files."""
 
 from __future__ import annotations
 
@@ -6,16 +7,20 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
+import mergedeep  # type: ignore[import-untyped]
 import yaml
-from pydantic import ValidationError
+from pathspec.gitignore import GitIgnoreSpec
+from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
-from .checker import ConfigError, Settings
+from .checker import ConfigError
+from .options import Options, validate_options
 from .yamlfile import YamlFileError, load_yaml_file
 
 PLUGIN_NAME = "postmortem"
-# Options the plugin has besides the core's Settings (they only matter when MkDocs renders pages).
-SITE_ONLY_OPTIONS = frozenset({"findings_on_page", "owners", "templates", "nav", "exports", "charts"})
+# MkDocs' own exclusions (mkdocs.structure.files._default_exclude), before the site's `exclude_docs`.
+MKDOCS_EXCLUDE = GitIgnoreSpec.from_lines([".*", "/templates/"])
 
 
 def is_postmortem_uri(uri: str, folder: str) -> bool:
@@ -53,8 +58,13 @@ class DocsBoundary:
 class Project:
     config_file: Path
     docs_dir: Path
-    settings: Settings
+    settings: Options
     strict: bool
+    site_url: str | None
+    use_directory_urls: bool
+    exclude: GitIgnoreSpec  # MkDocs' `exclude_docs` after its own defaults
+    markdown_extensions: list[object]  # as mkdocs.yml lists them (MkDocs adds toc, tables and fenced_code)
+    drafts: GitIgnoreSpec | None  # MkDocs' `draft_docs`
 
     @property
     def root(self) -> Path:
@@ -74,9 +84,22 @@ class Project:
         docs = self.docs_dir.absolute()
         return absolute.relative_to(docs).as_posix() if absolute.is_relative_to(docs) else path.as_posix()
 
+    def page_url(self, path: Path) -> str:
+        """A page's URL relative to the site root, as MkDocs makes it (`use_directory_urls`)."""
+        stem = PurePosixPath(self.src_uri(path)).with_suffix("")
+        return quote(f"{stem}/" if self.use_directory_urls else f"{stem}.html")
+
+    def builds(self, uri: str) -> bool:
+        """Does MkDocs build this `docs_dir`-relative path as a post-mortem (not left out by `exclude_docs`)?"""
+        return is_postmortem_uri(uri, self.settings.dir) and not self.exclude.match_file(uri)
+
+    def is_draft_doc(self, path: Path) -> bool:
+        """Is this file one of MkDocs' `draft_docs` (left out of a build, like a `status: draft` page)?"""
+        return self.drafts is not None and self.drafts.match_file(self.src_uri(path))
+
     def sources(self) -> list[Path]:
-        """Every post-mortem file of the library, sorted. Like MkDocs, it follows linked folders (each
-        real folder once) and leaves out hidden files and folders (MkDocs' default `exclude_docs`)."""
+        """Every post-mortem file of the library, sorted: the pages MkDocs would build. Like MkDocs,
+        it follows linked folders (each real folder once) and leaves out what `exclude_docs` excludes."""
         found = []
         seen: set[str] = set()
         for folder, subfolders, names in os.walk(self.folder, followlinks=True):
@@ -85,54 +108,82 @@ class Project:
                 subfolders.clear()
                 continue
             seen.add(real)
-            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
             for name in names:
                 path = Path(folder, name)
-                uri = path.relative_to(self.docs_dir).as_posix()
-                if not name.startswith(".") and path.is_file() and is_postmortem_uri(uri, self.settings.dir):
+                if self.builds(path.relative_to(self.docs_dir).as_posix()) and path.is_file():
                     found.append(path)
         return sorted(found, key=lambda path: path.parts)
 
+    def skips(self, path: Path) -> bool:
+        """Is this a file of docs_dir that MkDocs does not build as a post-mortem (excluded, an index,
+        outside `dir`)? A file outside docs_dir is checked as asked."""
+        absolute = path.absolute()
+        return absolute.is_relative_to(self.docs_dir.absolute()) and not self.builds(self.src_uri(path))
+
 
 class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml like MkDocs does for the parts we need: `!ENV`, and ignores Python tags."""
+    """Reads mkdocs.yml as MkDocs does for the parts we read: `!ENV`, `!relative` (as a path), and
+    no Python objects (their tags, such as `!!python/name:`, read as nothing)."""
+
+    config_dir = "."
 
 
-def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    names = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]  # type: ignore[arg-type]
-    *variables, default = names if len(names) > 1 else (*names, None)
-    for variable in variables:
-        if (value := os.environ.get(str(variable))) is not None:
-            return yaml.safe_load(value)
-    return default
+class _DocsDirPath(str):
+    """`!relative $docs_dir/…`: a path under docs_dir, known once the whole configuration is read."""
 
 
-_ConfigLoader.add_constructor("!ENV", _env)
+def _relative(loader: _ConfigLoader, node: yaml.Node) -> str | None:
+    """`!relative $config_dir/…` or `$docs_dir/…` as a path; plain `!relative` (the folder of the page
+    being rendered) means nothing outside a build."""
+    value = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    prefix, _, suffix = value.partition("/")
+    if not value:
+        return None
+    if prefix == "$config_dir":
+        return os.path.join(loader.config_dir, suffix)
+    if prefix == "$docs_dir":
+        return _DocsDirPath(suffix)
+    problem = f"unknown prefix {prefix!r} in !relative {value!r}" if prefix.startswith("$") else f"!relative takes no value, not {value!r}"
+    raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+
+
+_ConfigLoader.add_constructor("!ENV", construct_env_tag)
+_ConfigLoader.add_constructor("!relative", _relative)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
-def _read_config(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+def read_config(path: Path) -> dict[str, Any]:
+    """`mkdocs.yml` as MkDocs reads it: its `INHERIT` chain merged deeply (mappings merged, lists replaced)."""
+    loader = type("Loader", (_ConfigLoader,), {"config_dir": os.path.dirname(os.path.abspath(path))})
+    return _read_config(path, loader, ())
+
+
+def _read_config(path: Path, loader: type[_ConfigLoader], seen: tuple[Path, ...]) -> dict[str, Any]:
     try:
-        data = load_yaml_file(path, _ConfigLoader)
+        data = load_yaml_file(path, loader)
     except YamlFileError as exc:
-        hint = " (give the site's config with -f mkdocs.yml)" if not path.exists() else ""
+        hint = " (give the site's config with -f mkdocs.yml)" if not path.exists() and not seen else ""
         raise ConfigError(f"{exc}{hint}") from None
+    except ValueError as exc:  # a value YAML cannot make, such as the date 2026-13-01
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of MkDocs options")
-    if parent := data.pop("INHERIT", None):
-        parent_path = (path.parent / str(parent)).resolve()
-        if parent_path in seen:
-            raise ConfigError(f"{path}: INHERIT loops back to {parent_path}")
-        merged = _read_config(parent_path, (*seen, path.resolve()))
-        merged.update(data)
-        data = merged
+    if "INHERIT" in data:
+        relative = str(data.pop("INHERIT"))
+        parent = Path(os.path.normpath(path.parent / relative))
+        if not parent.exists():
+            raise ConfigError(f"{path}: INHERIT: '{relative}' does not exist at '{parent}'")
+        if parent.resolve() in seen:
+            raise ConfigError(f"{path}: INHERIT loops back to {parent}")
+        data = mergedeep.merge(_read_config(parent, loader, (*seen, path.resolve())), data)
     return data
 
 
 def _plugin_options(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The plugin's options as MkDocs hands them over (its generic `enabled` option taken out)."""
     plugins = data.get("plugins")
     entries: list[tuple[str, Any]] = []
     if isinstance(plugins, dict):
@@ -144,35 +195,68 @@ def _plugin_options(data: dict[str, Any], path: Path) -> dict[str, Any]:
             elif isinstance(entry, dict):
                 entries.extend(entry.items())
     for name, options in entries:
-        if name == PLUGIN_NAME:
-            if options is None:
-                return {}
-            if not isinstance(options, dict):
-                raise ConfigError(f"{path}: plugins: postmortem: its options must be a mapping")
-            return dict(options)
+        if str(name).lstrip("/") != PLUGIN_NAME:
+            continue
+        if options is None:
+            return {}
+        if not isinstance(options, dict):
+            raise ConfigError(f"{path}: plugins: postmortem: its options must be a mapping")
+        options = dict(options)
+        enabled = options.pop("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"{path}: plugins: postmortem: enabled: expected true or false, not {enabled!r}")
+        if not enabled:
+            raise ConfigError(f"{path}: the postmortem plugin is disabled (`enabled: false`), so nothing is checked")
+        return options
     raise ConfigError(f"{path}: the postmortem plugin is not enabled (add `- postmortem` under `plugins:`)")
+
+
+def _spec(data: dict[str, Any], key: str, path: Path) -> GitIgnoreSpec | None:
+    """A gitignore-style option of MkDocs (`exclude_docs`, `draft_docs`), read as MkDocs reads it."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: {key}: expected a multiline string of gitignore patterns, not {type(value).__name__}")
+    try:
+        return GitIgnoreSpec.from_lines(value.splitlines())
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {key}: {exc}") from None
+
+
+def _extensions(data: dict[str, Any], path: Path) -> list[object]:
+    value = data.get("markdown_extensions") or []
+    if isinstance(value, dict):  # MkDocs also takes a mapping of name → options
+        return list(value)
+    if not isinstance(value, list):
+        raise ConfigError(f"{path}: markdown_extensions: expected a list of extension names, not {value!r}")
+    return value
 
 
 def load_project(config_file: str | os.PathLike[str]) -> Project:
     """Read `mkdocs.yml` and the plugin's options; every problem is a ConfigError naming the file and option."""
     path = Path(config_file)
-    data = _read_config(path)
-    options = _plugin_options(data, path)
-    core = {key: value for key, value in options.items() if key not in SITE_ONLY_OPTIONS}
-    unknown = sorted(set(core) - set(Settings.model_fields))
-    if unknown:
-        raise ConfigError(f"{path}: plugins: postmortem: unknown option '{unknown[0]}'")
-    try:
-        settings = Settings(**core)
-        settings.levels()
-        settings.context(path.parent)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        option = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"{path}: plugins: postmortem: {option}: {first['msg']}") from None
-    except ConfigError as exc:
-        raise ConfigError(f"{path}: plugins: postmortem: {exc}") from None
-    docs_dir = path.parent / str(data.get("docs_dir", "docs"))
+    data = read_config(path)
+    docs_dir = path.parent / str(data.get("docs_dir") or "docs")
+    options = {
+        key: os.path.join(os.path.abspath(docs_dir), value) if isinstance(value, _DocsDirPath) else value
+        for key, value in _plugin_options(data, path).items()
+    }
     if not docs_dir.is_dir():
         raise ConfigError(f"{path}: docs_dir '{docs_dir}' is not a folder")
-    return Project(config_file=path, docs_dir=docs_dir, settings=settings, strict=bool(data.get("strict", False)))
+    settings = validate_options(options, path)
+    site_url = data.get("site_url") or None
+    if site_url is not None and not isinstance(site_url, str):
+        raise ConfigError(f"{path}: site_url: expected a URL, not {site_url!r}")
+    exclude = _spec(data, "exclude_docs", path)
+    return Project(
+        config_file=path,
+        docs_dir=docs_dir,
+        settings=settings,
+        strict=bool(data.get("strict", False)),
+        site_url=site_url,
+        use_directory_urls=bool(data.get("use_directory_urls", True)),
+        exclude=MKDOCS_EXCLUDE + exclude if exclude else MKDOCS_EXCLUDE,
+        markdown_extensions=_extensions(data, path),
+        drafts=_spec(data, "draft_docs", path),
+    )

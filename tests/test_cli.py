@@ -13,11 +13,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+import yaml
 from sarif_pydantic import Sarif
 
 from mkdocs_postmortem.cli import cli
 from mkdocs_postmortem.model import front_matter_schema
-from tests.conftest import as_agent, fixture_text, run_mkdocs, write_site
+from tests.conftest import REPO, as_agent, fixture_text, run_mkdocs, write_site
 
 VALID = fixture_text("valid.md")
 TWO_OWNERS = VALID.replace("| Platform Lead |", "| Platform Lead + Security |")
@@ -45,7 +46,9 @@ def test_new_scaffolds_a_draft_that_fails_check(tmp_path: Path, monkeypatch: pyt
     assert code == 0
     target = tmp_path / "docs/postmortems/2026-08-28-finance-invoice-recon.md"
     assert "Created docs/postmortems/2026-08-28-finance-invoice-recon.md" in out
-    assert "Write-up due by 2026-09-07" in out  # 5 business days, skipping the 08-31 bank holiday
+    # 5 business days, skipping the 08-31 bank holiday; "today" (2026-09-20) is 9 business days later
+    assert "Write-up was due by 2026-09-07 (5 business days after the incident, Sev-1): 9 business days ago" in out
+    assert "accept: [{rule: PM701, reason:" in out
     text = target.read_text(encoding="utf-8")
     assert text.startswith("---\nagent: finance-invoice-recon\nseverity: Sev-1\nincident_date: 2026-08-28\n")
     assert "status: draft" in text and "# Post-Mortem — finance-invoice-recon Sev-1 incident, 2026-08-28" in text
@@ -57,6 +60,12 @@ def test_new_scaffolds_a_draft_that_fails_check(tmp_path: Path, monkeypatch: pyt
     code, _, err = run("new", "--agent", "finance-invoice-recon", "--severity", "Sev-1", "--incident-date", "2026-08-28")
     assert code == 1 and "already exists" in err
     assert target.read_text(encoding="utf-8") == text  # untouched
+
+
+def test_new_gives_the_deadline_still_ahead(site: Path) -> None:
+    code, out, _ = run("new", "--agent", "hr-bot", "--severity", "Sev-2", "--incident-date", "2026-09-18")
+    assert code == 0
+    assert "Write-up due by 2026-10-02 (10 business days after the incident, Sev-2)." in out and "ago" not in out
 
 
 @pytest.mark.parametrize(
@@ -151,6 +160,99 @@ def test_actions_filters_and_formats(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "Priya Raman" in out.splitlines()[1] and "28" in out.splitlines()[1]
 
 
+def test_actions_rows_are_the_exports_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`actions --format csv|json` lists the rows of action-items.csv: same columns, same values, the
+    owners merged through the people file's aliases as on the owner page."""
+    other = as_agent(VALID, "hr-bot").replace("| Platform Lead | 2026-10-15 |", "| Platform team | next sprint |")
+    write_site(tmp_path, {"postmortems/a.md": VALID, "postmortems/b.md": other},
+               options={"owners": "owners.yml", "rules": {"PM404": "warning"}}, extra={"site_url": "https://docs.example.org/lib/"})
+    (tmp_path / "owners.yml").write_text(fixture_text("owners.yml"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    _, out, _ = run("actions", "--owner", "Platform team", "--format", "json")
+    rows = json.loads(out)
+    assert [(r["owner"], r["number"], r["due"], r["due_text"], r["status"], r["agent"]) for r in rows] == [
+        ("Platform Lead", "2", "2026-10-15", "", "in_progress", "support-triage-bot"),
+        ("Platform Lead", "2", None, "next sprint", "in_progress", "hr-bot"),
+    ]
+    assert rows[0]["url"] == "https://docs.example.org/lib/postmortems/a/#action-2"
+    assert rows[0]["path"] == "docs/postmortems/a.md" and rows[0]["postmortem"] == "Cross-tenant retrieval in support replies"
+
+    assert run_mkdocs("build", cwd=tmp_path).returncode == 0
+    export = list(csv.DictReader(io.StringIO((tmp_path / "site/postmortems/action-items.csv").read_text(encoding="utf-8"))))
+    listed = list(csv.DictReader(io.StringIO(run("actions", "--format", "csv")[1])))
+    assert listed and set(listed[0]) == set(export[0])
+    key = lambda row: (row["path"], row["number"])  # noqa: E731
+    assert sorted(listed, key=key) == sorted((r for r in export if r["status"] in ("open", "in_progress")), key=key)
+
+
+def test_actions_urls_follow_use_directory_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_site(tmp_path, {"postmortems/a b.md": VALID}, extra={"use_directory_urls": False})
+    monkeypatch.chdir(tmp_path)
+    rows = json.loads(run("actions", "--format", "json")[1])
+    assert rows[0]["url"] == "postmortems/a%20b.html#action-3"  # as MkDocs names the page: site-relative
+
+
+def test_pre_commit_hook_checks_the_changed_files_against_the_whole_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pre-commit gives `check` the changed files in one run (`require_serial`, so no parallel batches),
+    and `check a.md` still compares a.md with the rest of the library, as the build does."""
+    hook, = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["require_serial"] is True and hook["pass_filenames"] is True
+    write_site(tmp_path, {"postmortems/a.md": VALID, "postmortems/b.md": VALID})  # b: a's incident again
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("check", "docs/postmortems/a.md")
+    assert code == 0
+    assert out.splitlines() == [
+        "docs/postmortems/a.md:4: PM107 warning: docs/postmortems/b.md is about the same incident "
+        "(support-triage-bot, 2026-09-03) — merge the two post-mortems, or correct the agent or incident_date",
+        "1 warning in 1 of 1 post-mortem",
+    ]
+
+
+def test_exclude_docs_and_draft_docs_as_mkdocs_reads_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = {
+        "postmortems/a.md": VALID,
+        "postmortems/old/b.md": VALID,  # a duplicate of a, but excluded: no PM107
+        "postmortems/.c.md": TWO_OWNERS,  # hidden: excluded by MkDocs' own default
+        "postmortems/d.md": as_agent(VALID, "d-bot"),  # one of draft_docs
+    }
+    write_site(tmp_path, pages, extra={"exclude_docs": "old/\n", "draft_docs": "postmortems/d.md\n", "not_in_nav": "/postmortems/"})
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("check")
+    assert code == 0 and out.splitlines() == ["2 post-mortems checked: no findings"]
+    code, out, err = run("check", "docs/postmortems/old/b.md", "docs/index.md")
+    assert code == 0 and out.splitlines() == ["0 post-mortems checked: no findings"]
+    assert "docs/postmortems/old/b.md: not checked" in err and "docs/index.md: not checked" in err
+    agents = {row["agent"] for row in json.loads(run("actions", "--format", "json")[1])}
+    assert agents == {"support-triage-bot"}
+    agents = {row["agent"] for row in json.loads(run("actions", "--include-drafts", "--format", "json")[1])}
+    assert agents == {"support-triage-bot", "d-bot"}
+
+
+def test_config_read_as_mkdocs_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """INHERIT merges deeply (the child's plugin options add to the base's), `!ENV` and `!relative`
+    give their values, `!!python/name:` is left alone."""
+    write_site(tmp_path, {"postmortems/a.md": SIGNED_EARLY.replace("| CoE Lead |", "| Nobody Known |")})
+    (tmp_path / "owners.yml").write_text(fixture_text("owners.yml"), encoding="utf-8")
+    (tmp_path / "base.yml").write_text(
+        "site_name: base\ntheme: {name: mkdocs}\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "plugins:\n  postmortem:\n    today: 2026-09-20\n    rules: {PM602: error, PM411: on}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mkdocs.yml").write_text(
+        "INHERIT: base.yml\nsite_url: !ENV [POSTMORTEM_TEST_SITE_URL, 'https://x.example/']\n"
+        "plugins:\n  postmortem:\n    owners: !relative $config_dir/owners.yml\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    findings = json.loads(run("check", "--format", "json")[1])
+    assert [(f["rule"], f["level"]) for f in findings] == [("PM602", "error"), ("PM411", "warning")]
+    rows = json.loads(run("actions", "--format", "json", env={"POSTMORTEM_TEST_SITE_URL": "https://y.example/"})[1])
+    assert rows[0]["url"].startswith("https://y.example/postmortems/a/#")
+    assert json.loads(run("actions", "--format", "json")[1])[0]["url"].startswith("https://x.example/")
+
+
 def test_schema_is_the_front_matter_schema(site: Path) -> None:
     _, out, _ = run("schema")
     schema = json.loads(out)
@@ -168,6 +270,8 @@ def test_schema_is_the_front_matter_schema(site: Path) -> None:
         ("no-plugin", ["check"], "the postmortem plugin is not enabled"),
         ("bad-rule", ["check"], "unknown rule 'PM999'"),
         ("bad-option", ["check"], "unknown option 'colour'"),
+        ("bad-date", ["check"], "mkdocs.yml: not valid YAML (month must be in 1..12)"),
+        ("missing-parent", ["check"], "mkdocs.yml: INHERIT: 'base.yml' does not exist at"),
         ("ok", ["check", "docs/postmortems/missing.md"], "no such file or folder"),
         ("ok", ["actions", "--due-before", "tomorrow"], "Invalid value for '--due-before'"),
     ],
@@ -179,6 +283,10 @@ def test_usage_and_config_errors_exit_2(tmp_path: Path, monkeypatch: pytest.Monk
         config = write_site(tmp_path, {"postmortems/a.md": VALID}, options=options)
         if setup == "no-plugin":
             config.write_text("site_name: x\n", encoding="utf-8")
+        elif setup == "bad-date":
+            config.write_text("site_name: x\nplugins:\n  - postmortem:\n      today: 2026-13-01\n", encoding="utf-8")
+        elif setup == "missing-parent":
+            config.write_text("INHERIT: base.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
     code, out, err = run(*args)
     assert code == 2, out + err
     assert message in err and "Traceback" not in err

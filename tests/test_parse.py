@@ -22,6 +22,9 @@ from tests.conftest import check_text, fixture_text
         ("10. Sign-off", "signoff"),
         ("Sign off.", "signoff"),
         ("7 Action items", "actions"),
+        ("🧭 2. Timeline", "timeline"),
+        (":memo: Incident summary", "summary"),
+        ("Follow-up actions", "actions"),
         ("Lessons", None),
     ],
 )
@@ -42,6 +45,8 @@ def test_section_headings_are_tolerated(heading: str, key: str | None) -> None:
         ("Not started", ActionState.OPEN, None),
         ("Won't do — superseded by item 2", ActionState.WONT_DO, None),
         ("Won’t do", ActionState.WONT_DO, None),
+        (":white_check_mark: Done", ActionState.DONE, None),
+        ("🟢 Done 2026-09-01", ActionState.DONE, dt.date(2026, 9, 1)),
         ("Maybe later", None, None),
     ],
 )

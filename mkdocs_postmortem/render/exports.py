@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -103,27 +104,63 @@ def postmortems_json(library: Library, site_url: str | None) -> str:
     return document.model_dump_json(indent=2) + "\n"
 
 
-CSV_COLUMNS = (
-    "agent", "severity", "postmortem", "postmortem_url", "number", "action", "owner", "due", "status",
-    "completed", "days_overdue", "url",
-)
+class ActionRow(BaseModel):
+    """One action item as a row, the same wherever it is listed: `action-items.csv` and
+    `mkdocs-postmortem actions --format csv|json`. The CSV's columns are the fields, in this order."""
+
+    agent: str
+    severity: str
+    postmortem: str = Field(description="The post-mortem's title.")
+    postmortem_url: str
+    number: str = Field(description="The item's `#` cell.")
+    action: str
+    owner: str = Field(description="The owner's canonical name (aliases of the people file merged).")
+    due: dt.date | None = Field(description="The due date, or null when the cell is not a date.")
+    status: Literal["open", "in_progress", "done", "wont_do"]
+    completed: dt.date | None
+    days_overdue: int | None = Field(description="Days past due for an open item, else null.")
+    url: str = Field(description="The item's row in its post-mortem page.")
+    due_text: str = Field(description="The due cell as written when it is not a date (`next sprint`), else empty.")
+    path: str = Field(description="The post-mortem's source file, relative to the project.")
+
+
+def action_row(ref: ActionRef, site_url: str | None) -> ActionRow:
+    meta = ref.entry.postmortem.meta
+    return ActionRow(
+        agent=meta.agent if meta else "",
+        severity=meta.severity.value if meta else "",
+        postmortem=ref.entry.title,
+        postmortem_url=absolute(ref.entry.url, site_url),
+        number=ref.item.number,
+        action=ref.item.action,
+        owner=ref.owner,
+        due=ref.item.due_date,
+        status=_state(ref),
+        completed=ref.item.completed,
+        days_overdue=ref.overdue_days,
+        url=absolute(ref.url, site_url),
+        due_text="" if ref.item.due_date else ref.item.due,
+        path=ref.entry.path,
+    )
+
+
+def action_rows_csv(rows: Iterable[ActionRow]) -> str:
+    """The rows as CSV, empty cells for nulls, no cell a spreadsheet would run as a formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(ActionRow.model_fields)
+    for row in rows:
+        writer.writerow([spreadsheet_safe("" if value is None else str(value)) for value in row.model_dump(mode="json").values()])
+    return buffer.getvalue()
+
+
+def action_rows_json(rows: Iterable[ActionRow]) -> str:
+    """The rows as a JSON list of objects, dates as `YYYY-MM-DD`, nulls as null."""
+    return json.dumps([row.model_dump(mode="json") for row in rows], indent=2, ensure_ascii=False)
 
 
 def action_items_csv(library: Library, site_url: str | None) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for ref in library.actions:
-        meta = ref.entry.postmortem.meta
-        row = (
-            meta.agent if meta else "", meta.severity.value if meta else "", ref.entry.title,
-            absolute(ref.entry.url, site_url), ref.item.number, ref.item.action, ref.owner,
-            ref.item.due_date.isoformat() if ref.item.due_date else ref.item.due, _state(ref),
-            ref.item.completed.isoformat() if ref.item.completed else "",
-            "" if ref.overdue_days is None else str(ref.overdue_days), absolute(ref.url, site_url),
-        )
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
-    return buffer.getvalue()
+    return action_rows_csv(action_row(ref, site_url) for ref in library.actions)
 
 
 def action_items_ics(library: Library, site_url: str | None) -> str:

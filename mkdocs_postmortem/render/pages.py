@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup, escape
 
 from ..library import ActionRef, Entry, Library, RegisterRow, response_times
 from ..parse import section_key
-from ..model import ActionState, Finding, FrontMatter, Level, RegulatoryLine
+from ..model import ActionState, Finding, FrontMatter, Level, RegulatoryLine, RenderedFacts
 from ..report import describe_counts
 from . import charts, environment, md_link
 
@@ -77,23 +78,39 @@ _PERMALINK = re.compile(r"<a[^>]*\bheaderlink\b[^>]*>.*?</a>", re.DOTALL)  # the
 _TEXT_BETWEEN_TAGS = re.compile(r"(?:^|>)[^<]*?[^\s<]")  # a row with any text, without stripping its tags
 
 
-def anchor_action_rows(html: str, anchors: list[str]) -> str:
-    """Give the action-items table's rows their anchors (`<tr id="action-3">`) in a rendered page.
-
-    The rows are found after the heading that names the section, as the parser found them: rows with
-    any text, in order (so an empty row in the Markdown gets no anchor, as it gets no item).
-    """
+def _action_table(html: str) -> tuple[int, int, list[str]] | None:
+    """Where the action-items table's body is in a rendered page, split into rows: (start, end, parts),
+    `parts[0]` being what precedes the first row. The table is the first after the heading that names
+    the section, as the parser found it."""
     heading = next(
         (m for m in _HEADING.finditer(html) if section_key(_TAG.sub("", _PERMALINK.sub("", m.group(2)))) == "actions"),
         None,
     )
-    if heading is None or not anchors:
-        return html
+    if heading is None:
+        return None
     start = html.find("<tbody>", heading.end())
     end = html.find("</tbody>", start)
     if start < 0 or end < 0:
+        return None
+    return start, end, html[start:end].split("<tr>")  # MkDocs' tables: each row opens with a bare <tr>
+
+
+def rendered_facts(html: str) -> RenderedFacts:
+    """What a rendered page's content shows: its headings' text and the rows of its action table that
+    have any text (as the parser counts items)."""
+    headings = tuple(_TAG.sub("", _PERMALINK.sub("", m.group(2))).strip() for m in _HEADING.finditer(html))
+    table = _action_table(html)
+    rows = sum(1 for row in table[2][1:] if _TEXT_BETWEEN_TAGS.search(row)) if table else 0
+    return RenderedFacts(headings=headings, action_rows=rows)
+
+
+def anchor_action_rows(html: str, anchors: list[str]) -> str:
+    """Give the action-items table's rows their anchors (`<tr id="action-3">`) in a rendered page: the
+    rows with any text, in order (an empty row in the Markdown gets no anchor, as it gets no item)."""
+    table = _action_table(html) if anchors else None
+    if table is None:
         return html
-    rows = html[start:end].split("<tr>")  # MkDocs' tables: each row opens with a bare <tr>
+    start, end, rows = table
     pending = iter(anchors)
     anchored = [rows[0]]
     for row in rows[1:]:
@@ -272,11 +289,7 @@ class Renderer:
 
     def findings_box(self, findings: list[Finding]) -> str:
         """The findings admonition alone, for a page that has no card (e.g. a draft in a build)."""
-        return self.html.get_template("findings.html").render(
-            findings=sorted(findings, key=lambda f: (f.level.rank, f.line)),
-            findings_title=describe_counts(findings),
-            findings_css=_findings_css(findings),
-        )
+        return findings_box(self.html, findings)
 
     def card(self, entry: Entry, agent_url: str | None, show_findings: bool) -> str:
         """The metadata card above a post-mortem's content (HTML)."""
@@ -292,6 +305,15 @@ class Renderer:
             findings_title=describe_counts(entry.findings),
             findings_css=_findings_css(entry.findings),
         )
+
+
+def findings_box(html: jinja2.Environment, findings: list[Finding]) -> str:
+    """The admonition that lists a page's findings, from the `findings.html` template of `html`."""
+    return html.get_template("findings.html").render(
+        findings=sorted(findings, key=lambda f: (f.level.rank, f.line)),
+        findings_title=describe_counts(findings),
+        findings_css=_findings_css(findings),
+    )
 
 
 def _findings_css(findings: list[Finding]) -> str:

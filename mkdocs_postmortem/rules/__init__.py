@@ -30,16 +30,18 @@ class Context:
     holidays: str | None = None
     owners: dict[str, str] | None = None  # folded name or alias → person, when a people file is given
     incidents: dict[tuple[str, dt.date], list[str]] = field(default_factory=dict)  # (agent, date) → pages
+    markdown_extensions: frozenset[str] = frozenset()  # the site's, by short name: how MkDocs renders
 
 
 Check = Callable[[PostMortem, Context], Iterable[Violation]]
-Scope = Literal["page", "library"]
+Scope = Literal["page", "library", "rendered"]
 
 
 @dataclass(frozen=True)
 class Rule:
     """A registered check. A `library` rule compares a page with the others (through `Context.incidents`)
-    and reads only the page's path, front matter and waivers, so it runs once every page is parsed."""
+    and reads only the page's path, front matter and waivers, so it runs once every page is parsed; a
+    `rendered` rule compares the page with what MkDocs rendered of it, so only a build runs it."""
 
     id: str
     slug: str
@@ -145,4 +147,4 @@ def reference_table() -> str:
 
 
 # Importing the rule modules registers their rules, in id order.
-from . import frontmatter, structure, narrative, actions, regulatory, signoff, process  # noqa: E402,F401
+from . import frontmatter, rendering, structure, narrative, actions, regulatory, signoff, process  # noqa: E402,F401

@@ -25,6 +25,9 @@ _UPSTREAM = re.compile(
 )
 
 
+_FIELD_NAMES = {"due": "due date"}
+
+
 @lru_cache(maxsize=4096)  # a library has a few dozen owners, named again on every page
 def owners_of(owner: str) -> tuple[str, ...]:
     """The people or roles an owner cell names: `Builder + Platform` → (`Builder`, `Platform`)."""
@@ -40,6 +43,9 @@ def is_vague(action: str) -> bool:
 
 
 def _label(item: ActionItem) -> str:
+    """`action item 3`; an item whose `#` cell holds text instead of a number is named by its line."""
+    if len(item.number) > 8 or " " in item.number:
+        return "the action item on this line"
     return f"action item {item.number}"
 
 
@@ -62,9 +68,11 @@ def action_item_incomplete(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     for item in pm.actions or []:
         missing = [name for name in ("action", "owner", "due", "status") if not getattr(item, name)]
         if missing:
+            names = [_FIELD_NAMES.get(name, name) for name in missing]
+            listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
             yield Violation(
                 item.line,
-                f"{_label(item)} has no {', '.join(missing)}",
+                f"{_label(item)} has no {listed}",
                 "fill in every column: a specific deliverable, one owner, a due date and a status",
             )
 

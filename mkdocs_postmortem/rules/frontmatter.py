@@ -11,6 +11,17 @@ from . import Context, Violation, rule
 
 _EXAMPLE = "agent: finance-invoice-recon, severity: Sev-2, incident_date: 2026-08-14, date: 2026-08-19, author: …, status: open"
 
+# Page metadata that MkDocs and Material for MkDocs read from the front matter, so not unknown keys:
+# MkDocs' own `title` and `template` (user guide, "Meta-Data"); Material's page settings (reference,
+# "Setting up a page" and its setup pages): `description`, `icon`, `status`, `subtitle`, `hide`,
+# `comments`, `search` (`exclude`, `boost`), `social` (the social plugin's `cards`), `tags` (the tags
+# plugin); and the blog plugin's post metadata: `authors`, `categories`, `date`, `draft`, `links`, `pin`,
+# `readtime`, `slug`. `date`, `status`, `tags` and `title` are ours too.
+SITE_KEYS = (
+    "title", "template", "description", "icon", "status", "subtitle", "hide", "comments", "search", "social",
+    "tags", "authors", "categories", "date", "draft", "links", "pin", "readtime", "slug",
+)
+
 
 @rule("PM101", "front-matter-yaml", Level.ERROR)
 def front_matter_yaml(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
@@ -20,7 +31,14 @@ def front_matter_yaml(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     the page's metadata without a word.
     """
     for problem in pm.meta_problems:
-        if problem.kind == "yaml":
+        if problem.kind == "yaml" and problem.message.startswith("front matter is not valid YAML"):
+            yield Violation(
+                problem.line,
+                problem.message,
+                "correct this line: close every quote and bracket, indent with spaces, and quote a value that "
+                "contains `: ` or starts with `[`, `{`, `*` or `&`",
+            )
+        elif problem.kind == "yaml":
             yield Violation(
                 problem.line,
                 problem.message,
@@ -41,11 +59,18 @@ def front_matter_value(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Each front-matter value has the right type: a slug, a severity, real dates, a known status."""
     hints = {
         "agent": "use the Agent ID as a lowercase slug, e.g. `finance-invoice-recon`",
-        "severity": "use Sev-1, Sev-2 or Sev-3",
+        "severity": "use Sev-1, Sev-2 or Sev-3 (Sev-4 needs no post-mortem)",
         "incident_date": "write the date as YYYY-MM-DD",
         "date": "write the date as YYYY-MM-DD",
+        "awareness_date": "write the date as YYYY-MM-DD",
         "status": "use draft, open or closed",
         "tags": "give tags as a list of words, e.g. `tags: [netsuite, parser]`",
+        "eu_ai_act_category": "use general, death, widespread_infringement or critical_infrastructure",
+        "late_reason": 'write the reason as text, e.g. `late_reason: "waited for the vendor report"`',
+        **dict.fromkeys(
+            ("started_at", "detected_at", "mitigated_at", "resolved_at"),
+            "write it as `YYYY-MM-DD HH:MM` (UTC), or with an offset such as `+01:00`",
+        ),
     }
     for problem in pm.meta_problems:
         if problem.kind == "invalid":
@@ -66,13 +91,18 @@ def severity_four(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
 @rule("PM105", "front-matter-unknown-key", Level.WARNING)
 def unknown_key(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
-    """Every front-matter key is one this tool knows, so a typo such as `incident_dat` is caught."""
-    known = FrontMatter.known_keys()
+    """Every front-matter key is one this tool knows, so a typo such as `incident_dat` is caught.
+
+    The page metadata of MkDocs and Material for MkDocs (`description`, `hide`, `icon`, the blog's
+    `authors`, …: `SITE_KEYS`) is known too.
+    """
+    ours = FrontMatter.known_keys()
+    known = (*ours, *(key for key in SITE_KEYS if key not in ours))
     for key, line in pm.meta_lines.items():
         if key in known:
             continue
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        fix = f"did you mean `{close[0]}`?" if close else f"remove it; known keys are {', '.join(known)}"
+        fix = f"did you mean `{close[0]}`?" if close else f"remove it; this tool's keys are {', '.join(ours)}"
         yield Violation(line, f"unknown front-matter key `{key}`", fix)
 
 

@@ -30,9 +30,19 @@ def timeline_table(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
 @rule("PM302", "timeline-time", Level.ERROR)
 def timeline_time(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
-    """Every timeline time is `YYYY-MM-DD HH:MM` or `YYYY-MM-DD`, in UTC."""
+    """Every timeline time is `YYYY-MM-DD HH:MM` or `YYYY-MM-DD`, in UTC.
+
+    Seconds and a UTC marker may follow (`2026-08-14 09:12:30`, `2026-08-14T09:12Z`, `… +00:00`,
+    `… UTC`); any other zone or offset (`BST`, `+01:00`) is an error.
+    """
     for event in pm.timeline or []:
-        if event.at is None and not _PLACEHOLDER.match(event.time):
+        if event.zone:
+            yield Violation(
+                event.line,
+                f"timeline time '{event.time}' is in {event.zone}, but the timeline must be in UTC",
+                "convert it to UTC and write it as e.g. `2026-08-14 09:12`",
+            )
+        elif event.at is None and not _PLACEHOLDER.match(event.time):
             yield Violation(
                 event.line,
                 f"timeline time '{event.time}' is not `YYYY-MM-DD HH:MM` or `YYYY-MM-DD`",
@@ -149,12 +159,16 @@ def blameless(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
 @rule("PM331", "five-whys", Level.ERROR)
 def five_whys(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
-    """The root cause goes five whys deep, as `- Q: … A: …` pairs, and every question has an answer."""
+    """The root cause goes five whys deep, as `- Q: … A: …` pairs, and every question has an answer.
+
+    The classic numbered form reads the same: `1. Why did X? — Because Y.`, or the answer on the line
+    below its question.
+    """
     if "root_cause" not in pm.sections:
         return
     for pair in pm.whys:
         if not pair.answer:
-            yield Violation(pair.line, f"the question '{pair.question}' has no answer", "add `A: …` after it")
+            yield Violation(pair.line, f"the question '{pair.question}' has no answer", "answer it: `A: …` after the question")
     if len(pm.whys) < 5:
         yield Violation(
             pm.section_line("root_cause"),

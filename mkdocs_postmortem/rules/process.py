@@ -14,7 +14,9 @@ def write_up_deadline_rule(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The write-up `date` is within 5 business days of the incident (Sev-1) or 10 (Sev-2).
 
     Weekends and the configured country's holidays are not business days; a write-up dated on the
-    deadline is on time. A draft still unwritten after the deadline is "post-mortem overdue".
+    deadline is on time. A draft still unwritten after the deadline is "post-mortem overdue". A late
+    write-up whose front matter says why (`late_reason: "…"`) is not reported again; the reason is
+    shown on its card and in the quarterly review.
     """
     meta = pm.meta
     if meta is None:
@@ -31,10 +33,10 @@ def write_up_deadline_rule(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
                 f"({days} business days after {meta.incident_date.isoformat()})",
                 "finish the write-up and set `status: open`",
             )
-    elif meta.date > deadline:
+    elif meta.date > deadline and not meta.late_reason:
         yield Violation(
             pm.meta_lines.get("date", 1),
             f"written up on {meta.date.isoformat()}, after the {meta.severity.value} deadline {deadline.isoformat()} "
             f"({days} business days after the incident)",
-            "record why it was late in the summary; hold the next write-up within the deadline",
+            'record why in the front matter as `late_reason: "…"` (shown on the card and the quarterly review)',
         )

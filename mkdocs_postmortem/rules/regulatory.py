@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Level, PostMortem
+from ..parse import regulatory_answer
 from . import Context, Violation, rule
 
 _LINES = {
@@ -17,9 +18,11 @@ _NOT_APPLICABLE = re.compile(r"^(?:n\s*/\s*a|n\.a\.?|na|not applicable)\b[\s.,;:
 
 
 def reasoning_after_na(value: str) -> str | None:
-    """The reasoning that follows an `N/A`, or None when the value is not an N/A."""
-    match = _NOT_APPLICABLE.match(value.strip())
-    return value.strip()[match.end() :].strip() if match else None
+    """The reasoning that follows an `N/A`, also after a label (`Consumer protection — N/A.`), or None
+    when the value is not an N/A (`No PHI was involved, so N/A.` reasons first)."""
+    answer = regulatory_answer(value.strip())
+    match = _NOT_APPLICABLE.match(answer)
+    return answer[match.end() :].strip() if match else None
 
 
 @rule("PM501", "regulatory-line", Level.ERROR)

@@ -18,7 +18,11 @@ ROLES = {
 @rule("PM601", "sign-off", Level.ERROR)
 def sign_off(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The sign-off table names the Author, Reviewer (Department), Reviewer (Security) and Executive sponsor
-    (informed), each with a name and a date. Drafts are exempt until they are published."""
+    (informed), each with a name and a date. Drafts are exempt until they are published.
+
+    The columns are found by their headers (`| Name | Role | Date |` reads as well as the template's
+    order), and without recognisable headers taken as Role, Name, Date.
+    """
     if "signoff" not in pm.sections or pm.is_draft:
         return
     rows = pm.signoff or []
@@ -27,15 +31,20 @@ def sign_off(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
         if row is None:
             yield Violation(pm.section_line("signoff"), f"the sign-off has no '{role}' row", f"add `| {role} | <name> | <YYYY-MM-DD> |`")
             continue
-        problems = []
-        if not row.name:
-            problems.append("no name")
-        if not row.date:
-            problems.append("no date")
-        elif row.signed is None:
-            problems.append(f"'{row.date}' is not a date")
-        if problems:
-            yield Violation(row.line, f"sign-off '{row.role}' has {' and '.join(problems)}", "write who signed off and when (YYYY-MM-DD)")
+        if row.name and row.date and row.signed is None:
+            yield Violation(
+                row.line,
+                f"sign-off '{row.role}' has the date '{row.date}', which is not YYYY-MM-DD",
+                "write the date as YYYY-MM-DD, e.g. 2026-08-20",
+            )
+        elif not row.name or row.signed is None:
+            if not row.name and not row.date:
+                what = "no name and no date"
+            elif not row.name:
+                what = "no name" if row.signed else f"no name, and its date '{row.date}' is not YYYY-MM-DD"
+            else:
+                what = "no date"
+            yield Violation(row.line, f"sign-off '{row.role}' has {what}", "write who signed off and when (YYYY-MM-DD)")
 
 
 @rule("PM602", "sign-off-before-write-up", Level.WARNING)

@@ -55,28 +55,42 @@ def waiver_reason(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     the block it covers, or in the front matter as `accept: [{rule: PM409, reason: "…"}]`. This rule
     cannot itself be waived.
     """
-    waivers = [(s.line, s.rules, s.reason) for s in pm.suppressions]
+    example = "agreed at the Q3 review"
+    waivers = [
+        (s.line, s.rules, s.reason, f'`<!-- postmortem: disable {", ".join(s.rules)} reason="{example}" -->`')
+        for s in pm.suppressions
+    ]
     accept_line = pm.meta_lines.get("accept", 1)
-    waivers += [(accept_line, [a.rule], a.reason) for a in (pm.meta.accept if pm.meta else [])]
-    for line, names, reason in waivers:
+    waivers += [
+        (accept_line, [a.rule], a.reason, f'`accept: [{{rule: {a.rule}, reason: "{example}"}}]`')
+        for a in (pm.meta.accept if pm.meta else [])
+    ]
+    for line, names, reason, syntax in waivers:
         unknown = [name for name in names if find_rule(name) is None]
         if unknown:
             yield Violation(line, f"waiver names unknown rule {', '.join(unknown)}", "use rule ids such as PM409")
         if not reason:
-            yield Violation(
-                line,
-                f"waiver of {', '.join(names)} has no reason",
-                'say why the exception was accepted, e.g. `reason="agreed at the Q3 review"`',
-            )
+            yield Violation(line, f"waiver of {', '.join(names)} has no reason", f"say why the exception was accepted: {syntax}")
 
 
 @rule("PM201", "section-missing", Level.ERROR)
 def section_missing(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
-    """All ten sections of the template are present, each under its own heading, and none is empty."""
+    """All ten sections of the template are present, each under its own heading, and none is empty.
+
+    Headings may carry an emoji and use a common synonym (`Timeline of events`, `Action plan`); a
+    heading that is a near miss of a missing section's title (`7. Acton items`) is reported where it is.
+    """
     keys = list(SECTION_TITLES)
     for index, (key, title) in enumerate(SECTION_TITLES.items()):
         section = pm.sections.get(key)
-        if section is None:
+        near = next((s for s in pm.near_misses if s.key == key), None) if section is None else None
+        if near is not None:
+            yield Violation(
+                near.line,
+                f"the heading '{near.heading}' is not a section title, so section '{title}' is missing",
+                f"did you mean '{title}'? write `## {title}`",
+            )
+        elif section is None:
             # Report where the section belongs: at the next section present, else after the last.
             later = [pm.sections[k].line for k in keys[index + 1 :] if k in pm.sections]
             yield Violation(

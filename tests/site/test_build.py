@@ -145,3 +145,46 @@ def test_example_site_builds_strict(tmp_path: Path) -> None:
     assert "2026-08-14-finance-invoice-recon" in built
     assert "2026-11-23-sales-email-drafter" not in built  # a draft
     assert len(built) == 6
+
+
+def test_a_failed_build_blames_no_generated_page_and_aborts_once(tmp_path: Path) -> None:
+    write_site(tmp_path, {"postmortems/a.md": TWO_OWNERS})
+    result = run_mkdocs("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Error reading page" not in result.stderr and "Error building page" not in result.stderr
+    assert (result.stdout + result.stderr).count("Aborted") == 1, result.stdout + result.stderr
+
+
+def test_hand_written_nav_gets_the_library_without_omitted_page_messages(tmp_path: Path) -> None:
+    strict_nav = {"nav": ["index.md"], "validation": {"nav": {"omitted_files": "warn"}}}
+    write_site(tmp_path, {"postmortems/a.md": VALID}, extra=strict_nav)
+    result = run_mkdocs("build", "--strict", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "not included in the \"nav\"" not in result.stderr
+    assert 'href="postmortems/"' in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_without_post_mortems_gets_no_library(tmp_path: Path) -> None:
+    strict_nav = {"nav": ["index.md", "guide.md"], "validation": {"nav": {"omitted_files": "warn"}}}
+    write_site(tmp_path, {"guide.md": "# Guide\n"}, extra=strict_nav)
+    result = run_mkdocs("build", "--strict", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("no 'postmortems' folder in docs_dir") == 1
+    assert not (tmp_path / "site/postmortems").exists()
+    assert "postmortem.css" not in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    write_site(tmp_path, {"guide.md": "# Guide\n"})  # the automatic nav
+    assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
+    assert "Post-mortem library" not in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_pages_mkdocs_excludes_are_neither_checked_nor_listed(tmp_path: Path) -> None:
+    write_site(
+        tmp_path,
+        {"postmortems/a.md": VALID, "postmortems/old/b.md": as_agent(TWO_OWNERS, "old-bot")},
+        extra={"exclude_docs": "postmortems/old/\n"},
+    )
+    result = run_mkdocs("build", "--strict", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 post-mortem checked: no findings" in result.stderr
+    home = (tmp_path / "site/postmortems/index.html").read_text(encoding="utf-8")
+    assert "old-bot" not in home and "support-triage-bot" in home
