@@ -175,8 +175,8 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
         if deadline < today:
             late = _business_days_after(deadline, today, project.settings.holidays)
             ago = plural(late, "business day") if late else plural((today - deadline).days, "day")
-            click.echo(f"Write-up was due by {deadline.isoformat()} ({days}): {ago} ago — record why in the front "
-                       'matter: `accept: [{rule: PM701, reason: "…"}]`.')
+            click.echo(f"Write-up was due by {deadline.isoformat()} ({days}): {ago} ago — record why once, as "
+                       '`late_reason: "…"` in the front matter (shown on its card and in the quarterly review).')
         else:
             click.echo(f"Write-up due by {deadline.isoformat()} ({days}).")
     else:

@@ -197,9 +197,12 @@ def _marks_end(text: str) -> int:
     return index
 
 
+_ATTRIBUTE_LIST = re.compile(r"\s*\{:?\s*[#.][^{}]{0,200}\}$")  # `{#id .class}`, Python-Markdown's attr_list
+
+
 def _heading_parts(text: str) -> tuple[int | None, str]:
-    """`## 🧭 2. Timeline of events ⏱️` → (2, `timeline of events`)."""
-    text = _without_marks(" ".join(text.split()))
+    """`## 🧭 2. Timeline of events ⏱️ {#timeline}` → (2, `timeline of events`)."""
+    text = _without_marks(_ATTRIBUTE_LIST.sub("", " ".join(text.split())))
     number = None
     if match := _HEADING_NUMBER.match(text):
         number, text = int(match[1]), _without_marks(text[match.end() :])

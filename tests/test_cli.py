@@ -48,7 +48,7 @@ def test_new_scaffolds_a_draft_that_fails_check(tmp_path: Path, monkeypatch: pyt
     assert "Created docs/postmortems/2026-08-28-finance-invoice-recon.md" in out
     # 5 business days, skipping the 08-31 bank holiday; "today" (2026-09-20) is 9 business days later
     assert "Write-up was due by 2026-09-07 (5 business days after the incident, Sev-1): 9 business days ago" in out
-    assert "accept: [{rule: PM701, reason:" in out
+    assert "`late_reason: \"…\"` in the front matter" in out
     text = target.read_text(encoding="utf-8")
     assert text.startswith("---\nagent: finance-invoice-recon\nseverity: Sev-1\nincident_date: 2026-08-28\n")
     assert "status: draft" in text and "# Post-Mortem — finance-invoice-recon Sev-1 incident, 2026-08-28" in text

@@ -386,7 +386,7 @@ def test_late_reason_is_shown_escaped_on_the_card_and_the_quarterly_review() -> 
 
 
 def test_waiver_hint_uses_the_comment_form_for_a_comment() -> None:
-    text = replaced(VALID, "| # | Action", "<!-- postmortem: disable PM403, PM409 -->\n| # | Action")
+    text = replaced(VALID, "| # | Action", "<!-- postmortem: disable PM403, PM409 -->\n\n| # | Action")
     (finding,) = check_text(text)
     assert finding.rule == "PM002"
     assert finding.fix.endswith('`<!-- postmortem: disable PM403, PM409 reason="agreed at the Q3 review" -->`')
@@ -617,3 +617,13 @@ def test_a_site_written_with_every_variant_builds_strict_with_no_findings(tmp_pa
     html = (tmp_path / "out/postmortems/2026-08-14-finance-invoice-recon/index.html").read_text(encoding="utf-8")
     assert 'class="twemoji"' in html  # the shortcodes were rendered as emoji
     assert all(f'id="action-{n}"' in html for n in range(1, 7))  # the action rows found under the emoji heading
+
+
+def test_headings_with_an_attribute_list_name_their_section() -> None:
+    """Material sites use attr_list: `## 3. Impact {#impact}` is the impact section (its id aside)."""
+    from mkdocs_postmortem.parse import section_key
+
+    assert section_key("3. Impact {#impact}") == "impact"
+    assert section_key("7. Action items { #actions .wide }") == "actions"
+    assert section_key("Timeline {: #when }") == "timeline"
+    assert section_key("Impact {of the outage}") is None  # braces that are not attributes are words
