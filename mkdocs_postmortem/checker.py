@@ -287,18 +287,8 @@ def _check_part(checker: Checker, files: dict[str, str]) -> dict[str, Checked]:
     """Read and check each page on its own; keep of each page only what the library rules read (its
     path, front matter and waivers), so little crosses between processes."""
     pages = checker.check_pages(*read_sources(files))
-    return {display: Checked(_library_view(checked.postmortem), checked.findings) for display, checked in pages.items()}
-
-
-def _library_view(postmortem: PostMortem) -> PostMortem:
-    """What the library rules read of a page."""
-    return PostMortem(
-        path=postmortem.path,
-        meta=postmortem.meta,
-        meta_lines=postmortem.meta_lines,
-        suppressions=postmortem.suppressions,
-        skipped=postmortem.skipped,
-    )
+    library_view = ("meta", "meta_lines", "suppressions")  # what the library rules read of a page
+    return {display: Checked(checked.postmortem.view(*library_view), checked.findings) for display, checked in pages.items()}
 
 
 def _incidents(postmortems: Iterable[PostMortem]) -> dict[tuple[str, dt.date], list[str]]:

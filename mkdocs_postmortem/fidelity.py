@@ -42,9 +42,17 @@ TRULY_SANE_LISTS = "mdx_truly_sane_lists"  # nested items are indented by 2 spac
 
 def extension_names(entries: Iterable[object]) -> frozenset[str]:
     """The short names of `markdown_extensions` as mkdocs.yml lists them (a name, or a one-key mapping
-    to its options): `markdown.extensions.sane_lists` → `sane_lists`."""
-    names = (next(iter(entry), "") if isinstance(entry, dict) else entry for entry in entries)
-    return frozenset(str(name).rsplit(".", 1)[-1] for name in names if name)
+    to its options): `markdown.extensions.sane_lists` → `sane_lists`. `mdx_truly_sane_lists` counts
+    only with its default `nested_indent: 2`, the indentation CommonMark accepts."""
+    names = set()
+    for entry in entries:
+        name, options = next(iter(entry.items()), ("", None)) if isinstance(entry, dict) else (entry, None)
+        short = str(name).rsplit(".", 1)[-1]
+        if short == TRULY_SANE_LISTS and isinstance(options, dict) and options.get("nested_indent", 2) != 2:
+            continue
+        if short:
+            names.add(short)
+    return frozenset(names)
 
 
 def find_divergences(body: str, blocks: list[md.Block], outline: list[md.Span]) -> list[Divergence]:

@@ -34,7 +34,7 @@ class PageSource:
 class Job:
     settings: Settings
     base_dir: str
-    markdown_extensions: list[str]  # the site's: how MkDocs renders the pages
+    markdown_extensions: list[object]  # the site's, as mkdocs.yml lists them: how MkDocs renders the pages
     pages: list[PageSource]
     folder: str
     generated: dict[str, str]  # library page name → URL, for the pages this build generates
@@ -86,7 +86,8 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
     for page in job.pages:
         postmortem = results[page.display].postmortem
         outcome.anchors[page.src_uri] = action_anchors(postmortem.actions or [])
-        outcome.views[page.src_uri] = _rendering_view(postmortem)
+        # What the rendered-page rule (PM005) reads of the page, small enough to come back from the worker.
+        outcome.views[page.src_uri] = postmortem.view("meta", "sections", "actions", "divergences", "suppressions")
         entry = library.by_uri.get(page.src_uri)
         findings = results[page.display].findings
         if entry is None:  # a draft in a build: no card, but its findings in serve
@@ -100,20 +101,6 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
     if job.exports_dir:
         write_exports(Path(job.exports_dir), library, job.site_name, job.site_url, job.description)
     return outcome, library
-
-
-def _rendering_view(postmortem: PostMortem) -> PostMortem:
-    """What the rendered-page rule reads of a page (its sections, items, divergences and waivers): small
-    enough to come back from the worker for every page."""
-    return PostMortem(
-        path=postmortem.path,
-        meta=postmortem.meta,
-        sections=postmortem.sections,
-        actions=postmortem.actions,
-        divergences=postmortem.divergences,
-        suppressions=postmortem.suppressions,
-        skipped=postmortem.skipped,
-    )
 
 
 def run_in_worker(job: Job) -> Outcome:

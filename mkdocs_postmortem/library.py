@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .dates import art73_category, art73_deadline, write_up_deadline
-from .model import ActionItem, ActionState, Finding, Level, PostMortem, RegulatoryLine, Severity, Status
+from .model import ActionItem, Finding, Level, PostMortem, RegulatoryLine, Severity, Status
 from .people import fold
 
 if TYPE_CHECKING:

@@ -366,6 +366,10 @@ class PostMortem:
     suppressions: list[Suppression] = field(default_factory=list)
     skipped: bool = False  # over a size limit: not parsed, so only PM001 applies
 
+    def view(self, *fields: str) -> PostMortem:
+        """A copy with its path and only the named fields (the rest empty): what another process needs."""
+        return PostMortem(path=self.path, skipped=self.skipped, **{name: getattr(self, name) for name in fields})
+
     @property
     def is_draft(self) -> bool:
         return self.meta is not None and self.meta.status is Status.DRAFT

@@ -179,7 +179,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         job = Job(
             settings=self.settings,
             base_dir=str(Path(config.config_file_path or "mkdocs.yml").parent),
-            markdown_extensions=list(config.markdown_extensions),
+            markdown_extensions=self._markdown_extensions(config),
             pages=pages,
             folder=folder,
             generated=generated,
@@ -194,6 +194,11 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         )
         self._future = self._start(job)
         return files
+
+    @staticmethod
+    def _markdown_extensions(config: MkDocsConfig) -> list[object]:
+        """The site's Markdown extensions as mkdocs.yml lists them: a name, or a name with its options."""
+        return [{name: config.mdx_configs[name]} if name in config.mdx_configs else name for name in config.markdown_extensions]
 
     def _listed(self, name: str) -> bool:
         """Is this library page a navigation entry? The home always; the others on request."""
@@ -300,7 +305,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
     def _rendered_findings(self, outcome: Outcome, config: MkDocsConfig) -> list[Finding]:
         """PM005: each post-mortem's rendered HTML against what the check read (shown on the page in serve)."""
         assert self.settings is not None
-        checker = Checker(self.settings, Path(config.config_file_path or "mkdocs.yml").parent, None, config.markdown_extensions)
+        checker = Checker(self.settings, Path(config.config_file_path or "mkdocs.yml").parent, None, self._markdown_extensions(config))
         found: list[Finding] = []
         for src_uri, facts in self._rendered.items():
             view = outcome.views.get(src_uri)
@@ -333,10 +338,10 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         listed = "".join(f"\n  {f.format()}" for f in findings if f.level is not Level.INFO) if quiet else ""
         if errors:
             # MkDocs adds its own "Aborted with a BuildError!" line.
-            raise PluginError(f"{line} — fix the errors above (each line says how){listed}")
+            raise PluginError(f"postmortem: {line} — fix the errors above (each line says how){listed}")
         if warnings and config.strict:
             # MkDocs 1.6 does not count plugin warnings under `-q`: count them here (mkdocs#4126).
-            raise Abort(f"{line}{listed}\nAborted with {plural(warnings, 'post-mortem warning')} in strict mode!")
+            raise Abort(f"postmortem: {line}{listed}\nAborted with {plural(warnings, 'post-mortem warning')} in strict mode!")
         log.info(line)
 
 

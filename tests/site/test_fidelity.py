@@ -234,5 +234,7 @@ def test_a_site_that_nests_lists_by_two_spaces_gets_no_indent_finding() -> None:
     page = as_agent(DIVERGENT["nested-two-spaces"][0], "nested-bot").encode()
     plain = Checker(Settings()).check("a.md", page).findings
     assert [f.rule for f in plain if f.rule.startswith("PM00")] == ["PM004"]
-    sane = Checker(Settings(), markdown_extensions=[{"mdx_truly_sane_lists": {"nested_indent": 2}}]).check("a.md", page).findings
-    assert [f.rule for f in sane if f.rule.startswith("PM00")] == []
+    for extensions, rules in (([{"mdx_truly_sane_lists": {"nested_indent": 2}}], []), (["mdx_truly_sane_lists"], []),
+                              ([{"mdx_truly_sane_lists": {"nested_indent": 4}}], ["PM004"])):
+        found = Checker(Settings(), markdown_extensions=extensions).check("a.md", page).findings
+        assert [f.rule for f in found if f.rule.startswith("PM00")] == rules, extensions
