@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checker import Checker
-from .model import Divergence, Edit
-from .rules.rendering import LIST_INDENT
+from .fidelity import reporting_rule
+from .model import Edit
 
 MAX_PASSES = 5  # a fix can reveal another (a blank line ends a table, and the next element is then seen)
 _LINE_END = re.compile(r"(\r\n|\r|\n)")
@@ -48,20 +48,19 @@ class FixedText:
         )
 
 
-def rule_of(divergence: Divergence) -> str:
-    return "PM004" if divergence.kind == LIST_INDENT else "PM003"
-
-
 def fix_text(checker: Checker, display: str, text: str) -> FixedText:
     """Apply every fix the findings of `text` call for, re-checking after each pass."""
     current, applied = text, []
     for _ in range(MAX_PASSES):
         checked = checker.check_pages({display: current.encode("utf-8")})[display]
         reported = {(finding.rule, finding.line) for finding in checked.findings}
+        extensions = checker.context.markdown_extensions
         edits = [
-            (divergence.edit, rule_of(divergence), divergence.fix)
+            (divergence.edit, rule, divergence.fix)
             for divergence in checked.postmortem.divergences
-            if divergence.edit is not None and (rule_of(divergence), divergence.line) in reported
+            if divergence.edit is not None
+            and (rule := reporting_rule(divergence, extensions)) is not None
+            and (rule, divergence.line) in reported
         ]
         current, done = _apply(current, edits)
         if not done:

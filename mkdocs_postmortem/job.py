@@ -86,8 +86,11 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
     for page in job.pages:
         postmortem = results[page.display].postmortem
         outcome.anchors[page.src_uri] = action_anchors(postmortem.actions or [])
-        # What the rendered-page rule (PM005) reads of the page, small enough to come back from the worker.
-        outcome.views[page.src_uri] = postmortem.view("meta", "sections", "actions", "divergences", "suppressions")
+        # What the rendered-page rule (PM005) reads of the page, small enough to come back from the worker;
+        # of its divergences, those PM003 reports (a rule turned off or waived leaves PM005 to speak).
+        view = outcome.views[page.src_uri] = postmortem.view("meta", "sections", "actions", "suppressions")
+        reported = {(finding.rule, finding.line) for finding in results[page.display].findings}
+        view.divergences = [d for d in postmortem.divergences if ("PM003", d.line) in reported]
         entry = library.by_uri.get(page.src_uri)
         findings = results[page.display].findings
         if entry is None:  # a draft in a build: no card, but its findings in serve

@@ -329,7 +329,8 @@ class Divergence(Located):
 
     kind: Literal[
         "table-runs-on", "table-after-text", "list-after-text", "quote-runs-on", "list-runs-on", "list-joins-list",
-        "heading-without-space", "list-indent",
+        "heading-without-space", "html-runs-on", "heading-indented", "list-marker", "item-paragraph",
+        "list-indent", "list-indent-2",
     ]
     message: str
     fix: str

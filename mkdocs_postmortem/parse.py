@@ -223,6 +223,10 @@ def section_key(heading: str) -> str | None:
     return _HEADING_NAMES.get(normalise_heading(heading))
 
 
+def _is_section(heading: str) -> bool:
+    return section_key(heading) is not None
+
+
 @lru_cache(maxsize=4096)
 def near_section(heading: str) -> str | None:
     """The section a heading that names none was probably meant to name: a typo of one of its names
@@ -295,7 +299,7 @@ def parse_postmortem(path: str, text: str) -> PostMortem:
     grouped = _group_sections(blocks, pm)
     pm.meta_problems += _structure_limits(blocks)
     pm.placeholders = list(_placeholders(blocks))
-    pm.divergences = find_divergences(body, blocks, outline)
+    pm.divergences = find_divergences(body, blocks, outline, _is_section)
     pm.suppressions = list(_suppressions(blocks, body))
     if front.meta and front.meta.title:
         pm.title = front.meta.title

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..fidelity import BREAKLESS_LISTS, SANE_LISTS, TRULY_SANE_LISTS
-from ..model import Divergence, Level, PostMortem
+from ..fidelity import reporting_rule
+from ..model import Level, PostMortem
 from ..parse import section_key
 from . import Context, Violation, rule
 
-LIST_INDENT = "list-indent"
+
+def _reported(pm: PostMortem, ctx: Context, rule_id: str) -> Iterator[Violation]:
+    for divergence in pm.divergences:
+        if reporting_rule(divergence, ctx.markdown_extensions) == rule_id:
+            yield Violation(divergence.line, divergence.message, divergence.fix)
 
 
 @rule("PM003", "renders-differently", Level.ERROR)
@@ -20,38 +24,25 @@ def renders_differently(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     lines: a heading or text right after a table becomes a row of it, and a table or list right after
     text becomes part of the text. GitHub and this tool read such pages differently from the built
     site, so the page would pass here and show broken. `mkdocs-postmortem check --fix` adds the blank
-    lines. A line starting with `#` and no space is a heading for MkDocs only: add the space, or
-    write `\\#`. Python-Markdown extensions that read like CommonMark are taken into account:
-    with `mdx_breakless_lists` a list may follow text, with `sane_lists` a numbered list may follow a
-    bulleted one.
+    lines. Also reported: `##Title` and `#channel` at the start of a line (a heading for MkDocs only),
+    an indented heading and `1)` lists (text for MkDocs only), a numbered list right after a bulleted
+    one, and a paragraph continuing a list item that is not indented by four spaces. The site's
+    extensions count: with `mdx_breakless_lists` a list may follow text, with `sane_lists` a numbered
+    list may follow a bulleted one.
     """
-    for divergence in pm.divergences:
-        if divergence.kind != LIST_INDENT and not _read_alike(divergence, ctx):
-            yield Violation(divergence.line, divergence.message, divergence.fix)
+    return _reported(pm, ctx, "PM003")
 
 
-def _read_alike(divergence: Divergence, ctx: Context) -> bool:
-    """Does an extension of the site make MkDocs read this place as this tool does?"""
-    extensions = ctx.markdown_extensions
-    return (divergence.kind == "list-after-text" and BREAKLESS_LISTS in extensions) or (
-        divergence.kind == "list-joins-list" and SANE_LISTS in extensions
-    )
-
-
-@rule("PM004", LIST_INDENT, Level.WARNING)
+@rule("PM004", "list-indent", Level.WARNING)
 def list_indent(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Nested list items are indented by four spaces per level, as MkDocs needs.
 
     Python-Markdown nests a list item only when it is indented four spaces more than its parent;
     with two or three (enough for GitHub), MkDocs shows it as an item of the outer list.
-    `check --fix` re-indents the item. A site with `mdx_truly_sane_lists` nests items as CommonMark
-    does, and gets no finding.
+    `check --fix` re-indents the item. On a site with `mdx_truly_sane_lists`, items nest by two
+    spaces instead, and that is what is checked.
     """
-    if TRULY_SANE_LISTS in ctx.markdown_extensions:
-        return
-    for divergence in pm.divergences:
-        if divergence.kind == LIST_INDENT:
-            yield Violation(divergence.line, divergence.message, divergence.fix)
+    return _reported(pm, ctx, "PM004")
 
 
 @rule("PM005", "rendered-page-differs", Level.ERROR, scope="rendered")
@@ -61,17 +52,18 @@ def rendered_page_differs(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
     A safety net behind PM003, for what no rule foresaw (an HTML block that swallows a section, a
     Markdown extension that changes the syntax). Only `mkdocs build` and `serve` render pages, so
-    only they report it; `check` cannot.
+    only they report it; `check` cannot. A page with a PM003 finding gets none: that finding says why.
     """
-    if pm.rendered is None or any(d.kind != LIST_INDENT and not _read_alike(d, ctx) for d in pm.divergences):
-        return  # PM003 already says why the page renders differently
+    if pm.rendered is None or any(reporting_rule(d, ctx.markdown_extensions) == "PM003" for d in pm.divergences):
+        return
     headings = {section_key(text) for text in pm.rendered.headings}
     for key, section in pm.sections.items():
         if key not in headings:
             yield Violation(
                 section.line,
                 f"the heading '{section.heading}' is not a heading in the page MkDocs rendered",
-                "look at the lines just above it: a table or HTML block with no blank line after it takes in what follows",
+                "look at the lines just above it (an HTML block, a table or a list with no blank line after it "
+                "takes in what follows), and at the Markdown extensions of the site",
             )
     items = pm.actions or []
     if "actions" in headings and pm.rendered.action_rows < len(items):

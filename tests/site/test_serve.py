@@ -70,6 +70,12 @@ def test_serve_shows_findings_on_the_page_and_survives_fixes(tmp_path: Path) -> 
         (tmp_path / "docs/postmortems/a.md").write_text("---\nagent: [\n---\n# Broken\n", encoding="utf-8")
         assert wait_for(lambda: "PM101" in (fetch(url) or "")), "a page with broken YAML did not show its finding"
 
+        hidden = VALID.replace("## 5. What went wrong\n", "<details>\n\n## 5. What went wrong\n").replace(
+            "## 6. Root cause", "</details>\n\n## 6. Root cause")
+        (tmp_path / "docs/postmortems/a.md").write_text(hidden, encoding="utf-8")
+        assert wait_for(lambda: "PM005" in (fetch(url) or "")), "a section MkDocs did not render was not shown"
+        assert "the heading &#39;5. What went wrong&#39; is not a heading" in (fetch(url) or "")
+
         (tmp_path / "docs/postmortems/a.md").write_text(VALID, encoding="utf-8")
         assert wait_for(lambda: "postmortem-findings" not in (fetch(url) or "x")), "fixing the page did not clear findings"
         assert "⚠" not in (fetch(home) or "⚠"), "the library was not regenerated after the fix"
