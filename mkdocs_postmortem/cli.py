@@ -36,11 +36,15 @@ class ConfigProblem(click.ClickException):
     exit_code = 2
 
 
-def _project(config_file: str) -> Project:
+def _project(config_file: str, library: bool = False) -> Project:
+    """The project of `config_file`; with `library`, say (as the build does) when it has no post-mortem folder."""
     try:
-        return load_project(config_file)
+        project = load_project(config_file)
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
+    if library and not project.folder.is_dir():
+        click.echo(f"no '{project.settings.dir}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)", err=True)
+    return project
 
 
 def _read(path: Path) -> bytes:
@@ -219,7 +223,7 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
       mkdocs-postmortem check --fix
       mkdocs-postmortem check docs/postmortems/2026-08-14-finance-invoice-recon.md --format github
     """
-    project = _project(config_file)
+    project = _project(config_file, library=True)
     selected: list[Path] = []
     for path in paths:
         if not path.exists():
@@ -227,13 +231,14 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
         if path.is_dir():
             selected += [p for p in project.sources() if p.resolve().is_relative_to(path.resolve())]
         elif project.skips(path):  # as the build does: pre-commit names every changed file of the folder
-            click.echo(f"{path}: not checked: the site does not build it as a post-mortem "
-                       f"(`exclude_docs`, an index or README, or outside `{project.settings.dir}/`)", err=True)
+            click.echo(f"{path}: not checked: the site does not build it as a post-mortem (outside "
+                       f"`{project.display(project.folder)}/`, `exclude_docs`, or an index or README)", err=True)
         else:
             selected.append(path)
     library = _library_paths(project, selected)
+    output = output or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if fix or diff:
-        changed = _fix(project, [p for p in library if not paths or p in selected], write=not diff)
+        changed = _fix(project, [p for p in library if not paths or p in selected], write=not diff, quiet=output != "text")
         if diff:
             sys.exit(1 if changed else 0)
     found = _library_findings(project, library)
@@ -241,7 +246,6 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
     results = [findings for p, findings in found.items() if keep is None or library[p] in keep]
     findings = [f for result in results for f in result]
 
-    output = output or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if output == "json":
         click.echo(as_json(findings))
     elif output == "github":
@@ -259,8 +263,10 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
     sys.exit(1 if any(f.level in failing for f in findings) else 0)
 
 
-def _fix(project: Project, paths: list[Path], write: bool) -> int:
-    """Fix each page (or, without `write`, print the diff of the fixes); returns how many pages change."""
+def _fix(project: Project, paths: list[Path], write: bool, quiet: bool) -> int:
+    """Fix each page (or, without `write`, print the diff of the fixes); returns how many pages change.
+    Each fix is listed on standard output, or on standard error when it carries JSON, SARIF or GitHub's
+    commands (`quiet`)."""
     from .fix import decode, fix_text, write_text
 
     checker = Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
@@ -275,13 +281,17 @@ def _fix(project: Project, paths: list[Path], write: bool) -> int:
         fixed = fix_text(checker, display, text)
         if not fixed.applied:
             continue
-        changed += 1
         if not write:
+            changed += 1
             click.echo(fixed.diff(display), nl=False)
             continue
+        if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
+            click.echo(f"{display}: not fixed: the file is read-only", err=True)
+            continue
+        changed += 1
         write_text(path, fixed.fixed, bom)
         for applied in fixed.applied:
-            click.echo(f"{display}:{applied.line}: {applied.rule} fixed: {applied.description}")
+            click.echo(f"{display}:{applied.line}: {applied.rule} fixed: {applied.description}", err=quiet)
     click.echo(f"{plural(changed, 'file')} {'changed' if write else 'would change'} by fixes", err=True)
     return changed
 
@@ -313,7 +323,7 @@ def actions(
     from .library import build_library
     from .render.exports import action_row, action_rows_csv, action_rows_json
 
-    project = _project(config_file)
+    project = _project(config_file, library=True)
     checker = Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
     checked = _check_library(checker, project, _library_paths(project))
     library = build_library(_entries(project, checked, include_drafts), checker.context)
@@ -341,7 +351,7 @@ def _table(rows: list[ActionRow]) -> str:
     cells = [
         [_short(text, 60) for text in (
             row.owner,
-            row.due.isoformat() if row.due else row.due_text,
+            row.due_text or (row.due.isoformat() if row.due else ""),
             "" if row.days_overdue is None else str(row.days_overdue),
             row.action,
             Path(row.path).name,

@@ -115,10 +115,10 @@ class Project:
         return sorted(found, key=lambda path: path.parts)
 
     def skips(self, path: Path) -> bool:
-        """Is this a file of docs_dir that MkDocs does not build as a post-mortem (excluded, an index,
-        outside `dir`)? A file outside docs_dir is checked as asked."""
+        """Is this a file that MkDocs does not build as a post-mortem (outside docs_dir or `dir`,
+        excluded, an index)? A link inside docs_dir to a file elsewhere is built, and refused."""
         absolute = path.absolute()
-        return absolute.is_relative_to(self.docs_dir.absolute()) and not self.builds(self.src_uri(path))
+        return not absolute.is_relative_to(self.docs_dir.absolute()) or not self.builds(self.src_uri(path))
 
 
 class _ConfigLoader(yaml.SafeLoader):

@@ -120,7 +120,9 @@ class ActionRow(BaseModel):
     completed: dt.date | None
     days_overdue: int | None = Field(description="Days past due for an open item, else null.")
     url: str = Field(description="The item's row in its post-mortem page.")
-    due_text: str = Field(description="The due cell as written when it is not a date (`next sprint`), else empty.")
+    due_text: str = Field(
+        description="The due cell as written when it is more than a date (`next sprint`, `2026-12-01 (Q4)`), else empty."
+    )
     path: str = Field(description="The post-mortem's source file, relative to the project.")
 
 
@@ -139,7 +141,7 @@ def action_row(ref: ActionRef, site_url: str | None) -> ActionRow:
         completed=ref.item.completed,
         days_overdue=ref.overdue_days,
         url=absolute(ref.url, site_url),
-        due_text="" if ref.item.due_date else ref.item.due,
+        due_text="" if ref.item.due_date and ref.item.due.strip() == ref.item.due_date.isoformat() else ref.item.due,
         path=ref.entry.path,
     )
 

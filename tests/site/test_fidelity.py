@@ -238,3 +238,26 @@ def test_a_site_that_nests_lists_by_two_spaces_gets_no_indent_finding() -> None:
                               ([{"mdx_truly_sane_lists": {"nested_indent": 4}}], ["PM004"])):
         found = Checker(Settings(), markdown_extensions=extensions).check("a.md", page).findings
         assert [f.rule for f in found if f.rule.startswith("PM00")] == rules, extensions
+
+
+def test_fix_leaves_a_read_only_page_alone_and_keeps_machine_output_clean(tmp_path: Path) -> None:
+    page = as_agent(DIVERGENT["heading-after-table"][0], "locked-bot")
+    write_site(tmp_path, {"postmortems/locked.md": page, "postmortems/open.md": DIVERGENT["list-after-text"][0]})
+    locked = tmp_path / "docs/postmortems/locked.md"
+    locked.chmod(0o444)
+    result = cli("check", "--fix", "--format", "json", cwd=tmp_path)
+    assert "docs/postmortems/locked.md: not fixed: the file is read-only" in result.stderr
+    assert locked.read_text(encoding="utf-8") == page
+    findings = json.loads(result.stdout)  # the fixes are listed on stderr: stdout stays JSON
+    assert [f["rule"] for f in findings if f["rule"] == "PM003"] == ["PM003"]
+    assert "docs/postmortems/open.md" in result.stderr and "PM003 fixed" in result.stderr
+
+
+def test_a_file_outside_docs_dir_is_not_checked_as_the_build_would_not(tmp_path: Path) -> None:
+    write_site(tmp_path, {"postmortems/a.md": VALID})
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts/x.md").write_text(DIVERGENT["heading-after-table"][0], encoding="utf-8")
+    result = cli("check", "--fix", "drafts/x.md", cwd=tmp_path)
+    assert "drafts/x.md: not checked: the site does not build it as a post-mortem" in result.stderr
+    assert "PM001" not in result.stdout and result.returncode == 0
+    assert (tmp_path / "drafts/x.md").read_text(encoding="utf-8") == DIVERGENT["heading-after-table"][0]

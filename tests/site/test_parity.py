@@ -31,6 +31,10 @@ PAGES = {
     .replace("| CoE Lead | 2026-09-30 |", "| Nobody Known | 2026-09-30 |"),  # not in the people file: PM411
     "postmortems/draft.md": as_agent(VALID, "draft-bot").replace("status: open", "status: draft"),
     "postmortems/same-incident.md": VALID.replace("title: Cross-tenant", "title: Again, cross-tenant"),  # PM107
+    "postmortems/lists.md": as_agent(VALID, "lists-bot").replace(  # PM003 and PM004 but with `sane_lists`
+        "- Supervisory authority notified on 2026-09-05\n",
+        "- Supervisory authority notified on 2026-09-05\n  - by email\n\n1. Status page updated on 2026-09-05\n",
+    ),
 }
 BUILD_ONLY = {"PM005"}
 PLUGIN = f"  - postmortem:\n      today: {TODAY.isoformat()}\n"
@@ -46,6 +50,14 @@ MATRIX: dict[str, tuple[str, str, str | None]] = {
         "INHERIT: base.yml\nplugins:\n  postmortem:\n    holidays: GB-ENG\n",
         "",
         f"plugins:\n  search: {{}}\n  postmortem:\n    today: {TODAY.isoformat()}\n    owners: owners.yml\n    rules: {{PM203: off}}\n",
+    ),
+    "markdown_extensions": ("markdown_extensions:\n  - sane_lists\n  - toc:\n      permalink: true\n", "", None),
+    "all at once": (
+        "INHERIT: base.yml\ndraft_docs: |\n  postmortems/warnings.md\nnot_in_nav: /postmortems/\n"
+        "markdown_extensions: [sane_lists]\nplugins:\n  postmortem:\n    owners: !ENV [PARITY_OWNERS_FILE, owners.yml]\n",
+        "",
+        f"exclude_docs: |\n  postmortems/same-incident.md\nplugins:\n  search: {{}}\n  postmortem:\n"
+        f"    today: {TODAY.isoformat()}\n    holidays: GB-ENG\n    rules: {{PM203: off, PM403: warning}}\n",
     ),
 }
 LOG_LINE = re.compile(r"^(?:INFO|WARNING|ERROR)\s+-\s+postmortem: (\S+:\d+: (PM\d{3}) (?:error|warning|info): .+)$")
@@ -114,3 +126,10 @@ def test_the_matrix_changes_the_findings(
     late = {name: {line for line in _from_build(build.stderr) if " PM701 " in line and "warnings.md" in line} for name, (_, build) in builds.items()}
     assert "deadline 2026-08-31" in str(late["no options"]) and "deadline 2026-09-01" in str(late["holidays"])  # the bank holiday
     assert "deadline 2026-09-01" in str(late["INHERIT"])  # the child's option merged into the base's
+    assert {"docs/postmortems/lists.md PM003", "docs/postmortems/lists.md PM004"} <= by_page["no options"]
+    assert not {"docs/postmortems/lists.md PM003"} & by_page["markdown_extensions"]
+    assert "docs/postmortems/lists.md PM004" in by_page["markdown_extensions"]
+    everything = by_page["all at once"]
+    assert "docs/postmortems/warnings.md PM411" in everything  # a draft is still checked, with the people file
+    assert not any(line.startswith("docs/postmortems/same-incident.md") for line in everything)
+    assert "docs/postmortems/lists.md PM003" not in everything and "PM203" not in rules["all at once"]
