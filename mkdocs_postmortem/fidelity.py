@@ -262,8 +262,9 @@ def _items(lines: list[str], blocks: list[md.Block]) -> Iterator[Divergence]:
                     fix=f"write `{marker[2]}.`",
                     edit=Edit(line=item.line, old=text, new=f"{text[: marker.end() - 1]}.{text[marker.end() :]}"),
                 )
-        yield from _nesting(lines, block, PYTHON_MARKDOWN_INDENT, "list-indent")
-        yield from _nesting(lines, block, TRULY_SANE_INDENT, "list-indent-2")
+        if any(item.depth for item in block.items):  # a flat list is flat for both
+            yield from _nesting(lines, block, PYTHON_MARKDOWN_INDENT, "list-indent")
+            yield from _nesting(lines, block, TRULY_SANE_INDENT, "list-indent-2")
 
 
 def _nesting(lines: list[str], block: md.ListBlock, unit: int, kind: str) -> Iterator[Divergence]:
