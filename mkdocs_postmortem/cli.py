@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from .checker import Checked, Checker, ConfigError, check_files
-from .dates import WRITE_UP_BUSINESS_DAYS, holiday_calendar, resolve_today, write_up_deadline
+from .dates import WRITE_UP_BUSINESS_DAYS, business_days_between, resolve_today, write_up_deadline
 from .model import Finding, FrontMatter, Level, Severity, front_matter_schema, normalise_severity
 from .people import fold
 from .project import OUTSIDE_DOCS, DocsBoundary, Project, load_project
@@ -177,7 +177,7 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
     if deadline:
         days = f"{WRITE_UP_BUSINESS_DAYS[level]} business days after the incident, {level.value}"
         if deadline < today:
-            late = _business_days_after(deadline, today, project.settings.holidays)
+            late = business_days_between(deadline, today, project.settings.holidays)
             ago = plural(late, "business day") if late else plural((today - deadline).days, "day")
             click.echo(f"Write-up was due by {deadline.isoformat()} ({days}): {ago} ago — record why once, as "
                        '`late_reason: "…"` in the front matter (shown on its card and in the quarterly review).')
@@ -186,13 +186,6 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
     else:
         click.echo("Sev-3: a post-mortem is optional and has no write-up deadline.")
     click.echo("Replace every [placeholder], then run `mkdocs-postmortem check`.")
-
-
-def _business_days_after(start: dt.date, end: dt.date, calendar: str | None) -> int:
-    """Business days (weekends and the calendar's holidays skipped) after `start`, up to `end`."""
-    holidays = holiday_calendar(calendar)
-    days = (start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1))
-    return sum(1 for day in days if day.weekday() < 5 and (holidays is None or day not in holidays))
 
 
 @cli.command()

@@ -49,6 +49,13 @@ def add_business_days(start: dt.date, days: int, calendar: str | None = None) ->
     return current
 
 
+def business_days_between(start: dt.date, end: dt.date, calendar: str | None = None) -> int:
+    """Business days after `start`, up to and including `end` (weekends and the calendar's holidays skipped)."""
+    holidays = holiday_calendar(calendar)
+    days = (start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1))
+    return sum(1 for day in days if day.weekday() < 5 and (holidays is None or day not in holidays))
+
+
 def write_up_deadline(severity: Severity, incident: dt.date, calendar: str | None = None) -> dt.date | None:
     """The last on-time write-up date for a Sev-1 or Sev-2 incident; Sev-3 has none."""
     days = WRITE_UP_BUSINESS_DAYS.get(severity)

@@ -5,8 +5,10 @@ The flow of a build:
 - `on_files`: a cheap look at each post-mortem (size, encoding, nesting, `status: draft`) decides
   what MkDocs may render; the library pages are added, still empty; the library job starts — in a
   second process during `mkdocs build`, so it runs while MkDocs renders pages on the first core.
-- `on_page_read_source`: a library page's Markdown is the job's (the first one waits for it, and the
-  findings are reported then: errors stop `mkdocs build`).
+- `on_page_read_source`: a library page's Markdown is the job's (the first one waits for it).
+- `on_page_content`: what MkDocs rendered of each post-mortem (its headings, its action rows) is noted.
+- `on_env`: every page is rendered, none written: the job's findings and those of the rendered pages
+  (PM005) are reported, and errors stop `mkdocs build` here, blaming no page.
 - `on_post_page`: the finished library pages get their tables, post-mortems their card and their
   action rows' anchors (so the search index keeps to the text).
 """
