@@ -84,19 +84,7 @@ def postmortems_json(library: Library, site_url: str | None) -> str:
                 date=entry.postmortem.meta.date if entry.postmortem.meta else None,
                 status=entry.postmortem.meta.status.value if entry.postmortem.meta else None,
                 findings=entry.findings,
-                action_items=[
-                    ExportActionItem(
-                        number=ref.item.number,
-                        action=ref.item.action,
-                        owner=ref.owner,
-                        due=ref.item.due_date,
-                        status=_state(ref),
-                        completed=ref.item.completed,
-                        overdue=ref.overdue_days is not None,
-                        url=absolute(ref.url, site_url),
-                    )
-                    for ref in by_entry.get(entry.path, [])
-                ],
+                action_items=[_export_item(action_row(ref, site_url)) for ref in by_entry.get(entry.path, [])],
             )
             for entry in library.entries
         ],
@@ -144,6 +132,12 @@ def action_row(ref: ActionRef, site_url: str | None) -> ActionRow:
         due_text="" if ref.item.due_date and ref.item.due.strip() == ref.item.due_date.isoformat() else ref.item.due,
         path=ref.entry.path,
     )
+
+
+def _export_item(row: ActionRow) -> ExportActionItem:
+    """An action item of `postmortems.json`: the row's fields that the document keeps."""
+    kept = row.model_dump(include=set(ExportActionItem.model_fields) - {"overdue"})
+    return ExportActionItem(**kept, overdue=row.days_overdue is not None)
 
 
 def action_rows_csv(rows: Iterable[ActionRow]) -> str:
