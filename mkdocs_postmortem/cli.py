@@ -7,7 +7,7 @@ import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,13 +15,16 @@ import click
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from .checker import Checked, Checker, ConfigError, check_files
-from .dates import WRITE_UP_BUSINESS_DAYS, business_days_between, resolve_today, write_up_deadline
-from .model import Finding, FrontMatter, Level, Severity, front_matter_schema, normalise_severity
+from .checker import Checked, Checker, ConfigError
+from .runner import check_files
+from .dates import business_days_between, resolve_today, write_up_deadline
+from .model import Finding, FrontMatter, Level, front_matter_schema
+from .template import Template, default_template
 from .people import fold
 from .project import OUTSIDE_DOCS, DocsBoundary, Project, load_project
-from .report import as_github, as_json, as_sarif, as_text, plural
-from .rules import RULES, reference_table
+from .report import FORMATS, Report
+from .rules import RULES
+from .text import plural
 
 if TYPE_CHECKING:
     from .library import Entry
@@ -42,6 +45,8 @@ def _project(config_file: str, library: bool = False) -> Project:
         project = load_project(config_file)
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
+    for note in project.settings.deprecations():
+        click.echo(f"{project.display(project.config_file)}: plugins: postmortem: {note}", err=True)
     if library and not project.folder.is_dir():
         click.echo(f"no '{project.settings.dir}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)", err=True)
     return project
@@ -59,33 +64,40 @@ def _library_paths(project: Project, extra: Iterable[Path] = ()) -> dict[Path, s
     return {path: project.display(path) for path in dict.fromkeys([*project.sources(), *extra])}
 
 
+def _checker(project: Project) -> Checker:
+    """A checker with the project's options and Markdown extensions, as the build makes one."""
+    return Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
+
+
+def _split(project: Project, paths: dict[Path, str]) -> tuple[dict[Path, str], dict[str, str]]:
+    """The pages to read (path → display path), and those refused unread (display path → why): the
+    ones that lie, links resolved, outside docs_dir (a linked file or folder)."""
+    boundary = DocsBoundary(project.docs_dir)
+    refused = {display: OUTSIDE_DOCS for p, display in paths.items() if boundary.outside(p)}
+    return {p: display for p, display in paths.items() if display not in refused}, refused
+
+
 def _check_library(checker: Checker, project: Project, paths: dict[Path, str]) -> dict[Path, Checked]:
-    refused = {paths[p]: OUTSIDE_DOCS for p in _refused(project, paths)}
-    sources = {display: _read(p) for p, display in paths.items() if display not in refused}
-    results = checker.check_all(sources, refused)
+    """Every page read here and checked knowing all the others."""
+    readable, refused = _split(project, paths)
+    results = checker.check_all({display: _read(p) for p, display in readable.items()}, refused)
     return {path: results[display] for path, display in paths.items()}
 
 
-def _refused(project: Project, paths: Iterable[Path]) -> list[Path]:
-    """Post-mortems that lie, links resolved, outside docs_dir (a linked file or folder): reported, never read."""
-    boundary = DocsBoundary(project.docs_dir)
-    return [p for p in paths if boundary.outside(p)]
-
-
 def _library_findings(project: Project, paths: dict[Path, str]) -> dict[Path, list[Finding]]:
-    """Every page's findings; a large library is checked by two processes at once."""
+    """Every page's findings, each page checked knowing all the others, whether `check` reports on
+    one of them or on all; a large library is checked by two processes at once."""
     if len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        checker = Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
-        return {path: checked.findings for path, checked in _check_library(checker, project, paths).items()}
-    for path in paths:
+        return {path: checked.findings for path, checked in _check_library(_checker(project), project, paths).items()}
+    readable, refused = _split(project, paths)
+    for path in readable:
         if not os.access(path, os.R_OK):
             _read(path)  # the same clear message and exit code as a small library gets
-    refused = set(_refused(project, paths))
     found = check_files(
         project.settings,
         str(project.root),
-        {display: str(p) for p, display in paths.items() if p not in refused},
-        {paths[p]: OUTSIDE_DOCS for p in refused},
+        {display: str(p) for p, display in readable.items()},
+        refused,
         project.markdown_extensions,
     )
     return {path: found[display] for path, display in paths.items()}
@@ -122,13 +134,13 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--agent", required=True, help="The Agent ID, a lowercase slug.")
-@click.option("--severity", required=True, help="Sev-1, Sev-2 or Sev-3.")
+@click.option("--severity", required=True, help="A severity of the template: Sev-1, Sev-2 or Sev-3 in the CoE template.")
 @click.option("--incident-date", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
 @click.option("--title", help="A title for the library's lists (default: the H1).")
 @click.option("--author", default="", help="Who writes it up (default: $USER).")
 @config_option
 def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None, author: str, config_file: str) -> None:
-    """Scaffold a draft post-mortem from the blank template.
+    """Scaffold a draft post-mortem from the blank template (the site's own, with `template:`).
 
     The file is `<dir>/YYYY-MM-DD-<agent>.md` with its front matter filled in and
     `status: draft`. It fails `check` until every placeholder is replaced.
@@ -137,19 +149,18 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
     Example:
       mkdocs-postmortem new --agent finance-invoice-recon --severity Sev-2 --incident-date 2026-08-14
     """
-    import frontmatter  # only `new` writes front matter and renders the scaffold
-
-    from .render import environment
+    import frontmatter  # only `new` writes front matter
 
     project = _project(config_file)
+    template = project.settings.post_mortem_template(project.root)
     try:
-        level = Severity(normalise_severity(severity))
+        level = template.severity(severity)
     except PydanticCustomError as exc:
         raise ConfigProblem(f"--severity: {exc.message()}") from None
     today = resolve_today(project.settings.today)
     metadata = {
         "agent": agent,
-        "severity": level.value,
+        "severity": level,
         "incident_date": incident_date.date(),
         "date": today,
         "author": author or os.environ.get("USER", "") or "CoE Lead",
@@ -157,13 +168,15 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
         **({"title": title} if title else {}),
     }
     try:
-        FrontMatter.model_validate({**metadata, "incident_date": metadata["incident_date"].isoformat(), "date": today.isoformat()})
+        FrontMatter.model_validate(
+            {**metadata, "incident_date": incident_date.date().isoformat(), "date": today.isoformat()}, context={"template": template}
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ConfigProblem(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}") from None
 
     target = project.folder / f"{incident_date:%Y-%m-%d}-{agent}.md"
-    body = environment(markdown=True).get_template("postmortem.md").render(agent=agent, severity=level.value, incident_date=f"{incident_date:%Y-%m-%d}")
+    body = template.blank_page(agent, level, f"{incident_date:%Y-%m-%d}")
     text = frontmatter.dumps(frontmatter.Post(body, **metadata), sort_keys=False) + "\n"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -173,9 +186,10 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
         click.echo(f"Error: {project.display(target)} already exists; it was left untouched.", err=True)
         sys.exit(1)
     click.echo(f"Created {project.display(target)} (status: draft).")
-    deadline = write_up_deadline(level, incident_date.date(), project.settings.holidays)
+    days_allowed = template.write_up_days(level)
+    deadline = write_up_deadline(incident_date.date(), days_allowed, project.settings.holidays)
     if deadline:
-        days = f"{WRITE_UP_BUSINESS_DAYS[level]} business days after the incident, {level.value}"
+        days = f"{days_allowed} business days after the incident, {level}"
         if deadline < today:
             late = business_days_between(deadline, today, project.settings.holidays)
             ago = plural(late, "business day") if late else plural((today - deadline).days, "day")
@@ -184,7 +198,7 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
         else:
             click.echo(f"Write-up due by {deadline.isoformat()} ({days}).")
     else:
-        click.echo("Sev-3: a post-mortem is optional and has no write-up deadline.")
+        click.echo(f"{level}: a post-mortem is optional and has no write-up deadline.")
     click.echo("Replace every [placeholder], then run `mkdocs-postmortem check`.")
 
 
@@ -192,7 +206,7 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @config_option
 @click.option(
-    "--format", "output", type=click.Choice(["text", "json", "github", "sarif"]),
+    "--format", "output", type=click.Choice(list(FORMATS)),
     help="Output format (default: text, or github when GITHUB_ACTIONS=true).",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (also when mkdocs.yml sets `strict: true`).")
@@ -239,18 +253,9 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
     results = [findings for p, findings in found.items() if keep is None or library[p] in keep]
     findings = [f for result in results for f in result]
 
-    if output == "json":
-        click.echo(as_json(findings))
-    elif output == "github":
-        if findings:
-            click.echo(as_github(findings))
-    elif output == "sarif":
-        rules = [(r.id, r.slug, r.level, r.doc) for r in sorted(RULES.values(), key=lambda r: r.id)]
-        from importlib.metadata import version
-
-        click.echo(as_sarif(findings, rules, version("mkdocs-postmortem")))
-    else:
-        click.echo(as_text(findings, len(results)))
+    text = FORMATS[output](Report(findings, len(results), list(RULES)))
+    if text:
+        click.echo(text)
 
     failing = {Level.ERROR} | ({Level.WARNING} if strict or project.strict else set())
     sys.exit(1 if any(f.level in failing for f in findings) else 0)
@@ -262,11 +267,11 @@ def _fix(project: Project, paths: list[Path], write: bool, quiet: bool) -> int:
     commands (`quiet`)."""
     from .fix import decode, fix_text, write_text
 
-    checker = Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
-    refused = set(_refused(project, paths))
+    checker = _checker(project)
+    readable, _ = _split(project, {path: project.display(path) for path in paths})
     changed = 0
     for path in paths:
-        decoded = decode(_read(path)) if path not in refused else None
+        decoded = decode(_read(path)) if path in readable else None
         if decoded is None:
             continue  # not UTF-8, or a link out of docs_dir: the check reports it, nothing is fixed
         text, bom = decoded
@@ -287,53 +292,6 @@ def _fix(project: Project, paths: list[Path], write: bool, quiet: bool) -> int:
             click.echo(f"{display}:{applied.line}: {applied.rule} fixed: {applied.description}", err=quiet)
     click.echo(f"{plural(changed, 'file')} {'changed' if write else 'would change'} by fixes", err=True)
     return changed
-
-
-@cli.command()
-@config_option
-@click.option("--owner", help="Only this owner's items (case and spacing ignored).")
-@click.option("--agent", help="Only this agent's items.")
-@click.option("--overdue", is_flag=True, help="Only items past their due date.")
-@click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Only items due before this date.")
-@click.option("--include-drafts", is_flag=True, help="Also list items of drafts (`status: draft`, or MkDocs' `draft_docs`).")
-@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def actions(
-    config_file: str,
-    owner: str | None,
-    agent: str | None,
-    overdue: bool,
-    due_before: dt.datetime | None,
-    include_drafts: bool,
-    output: str,
-) -> None:
-    """List open and in-progress action items, soonest due first.
-
-    \b
-    Examples:
-      mkdocs-postmortem actions --overdue
-      mkdocs-postmortem actions --owner "priya raman" --format csv > mine.csv
-    """
-    from .library import build_library
-    from .render.exports import action_row, action_rows_csv, action_rows_json
-
-    project = _project(config_file, library=True)
-    checker = Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
-    checked = _check_library(checker, project, _library_paths(project))
-    library = build_library(_entries(project, checked, include_drafts), checker.context)
-    rows = [
-        action_row(ref, project.site_url)
-        for ref in library.open_actions
-        if (owner is None or fold(ref.owner) == fold(library.owner(owner)))
-        and (agent is None or (ref.entry.postmortem.meta and ref.entry.postmortem.meta.agent == agent))
-        and (not overdue or ref.overdue_days is not None)
-        and (due_before is None or (ref.item.due_date is not None and ref.item.due_date < due_before.date()))
-    ]
-    if output == "json":
-        click.echo(action_rows_json(rows))
-    elif output == "csv":
-        click.echo(action_rows_csv(rows), nl=False)
-    else:
-        click.echo(_table(rows) if rows else "No open action items match.")
 
 
 TABLE_HEADERS = ("OWNER", "DUE", "OVERDUE", "ACTION", "POST-MORTEM")
@@ -361,16 +319,99 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@cli.command()
-def schema() -> None:
-    """Print the front matter's JSON Schema (the one the site exports), for editors."""
-    click.echo(json.dumps(front_matter_schema(), indent=2))
+def _rows_table(rows: list[ActionRow]) -> str:
+    return _table(rows) + "\n" if rows else "No open action items match.\n"
+
+
+def _rows_csv(rows: list[ActionRow]) -> str:
+    from .render.exports import action_rows_csv  # only `actions` imports the renderer
+
+    return action_rows_csv(rows)
+
+
+def _rows_json(rows: list[ActionRow]) -> str:
+    from .render.exports import action_rows_json
+
+    return action_rows_json(rows) + "\n"
+
+
+ACTION_FORMATS: dict[str, Callable[[list[ActionRow]], str]] = {"table": _rows_table, "csv": _rows_csv, "json": _rows_json}
+"""`actions --format NAME` → the rows as that text, ending with a newline."""
 
 
 @cli.command()
-def rules() -> None:
-    """Print the rule reference (id, slug, default level, what it checks) as Markdown."""
-    click.echo(reference_table())
+@config_option
+@click.option("--owner", help="Only this owner's items (case and spacing ignored).")
+@click.option("--agent", help="Only this agent's items.")
+@click.option("--overdue", is_flag=True, help="Only items past their due date.")
+@click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Only items due before this date.")
+@click.option("--include-drafts", is_flag=True, help="Also list items of drafts (`status: draft`, or MkDocs' `draft_docs`).")
+@click.option("--format", "output", type=click.Choice(list(ACTION_FORMATS)), default="table", show_default=True)
+def actions(
+    config_file: str,
+    owner: str | None,
+    agent: str | None,
+    overdue: bool,
+    due_before: dt.datetime | None,
+    include_drafts: bool,
+    output: str,
+) -> None:
+    """List open and in-progress action items, soonest due first.
+
+    \b
+    Examples:
+      mkdocs-postmortem actions --overdue
+      mkdocs-postmortem actions --owner "priya raman" --format csv > mine.csv
+    """
+    from .library import build_library
+    from .render.exports import action_row
+
+    project = _project(config_file, library=True)
+    checker = _checker(project)
+    checked = _check_library(checker, project, _library_paths(project))
+    library = build_library(_entries(project, checked, include_drafts), checker.context)
+    rows = [
+        action_row(ref, project.site_url)
+        for ref in library.open_actions
+        if (owner is None or fold(ref.owner) == fold(library.owner(owner)))
+        and (agent is None or (ref.entry.postmortem.meta and ref.entry.postmortem.meta.agent == agent))
+        and (not overdue or ref.overdue_days is not None)
+        and (due_before is None or (ref.item.due_date is not None and ref.item.due_date < due_before.date()))
+    ]
+    click.echo(ACTION_FORMATS[output](rows), nl=False)
+
+
+@cli.command()
+@config_option
+def schema(config_file: str) -> None:
+    """Print the front matter's JSON Schema (the one the site exports), for editors.
+
+    Its severities and its `x-template` (sections, sign-off roles, regulatory questions, severity
+    scale) are those of the site's template when mkdocs.yml names one.
+    """
+    click.echo(json.dumps(front_matter_schema(_site_template(config_file)), indent=2))
+
+
+@cli.command()
+@config_option
+def rules(config_file: str) -> None:
+    """Print the rule reference (id, slug, default level, what it checks) as Markdown.
+
+    When mkdocs.yml names the site's own template (`template:`), what its rules then ask for follows:
+    the sections, sign-off roles, regulatory questions and severity scale.
+    """
+    click.echo(RULES.reference_table())
+    template = _site_template(config_file)
+    if template is not default_template():
+        click.echo("\n" + template.describe(), nl=False)
+
+
+def _site_template(config_file: str) -> Template:
+    """The template of the site whose mkdocs.yml is `config_file`, or the CoE template when there is none."""
+    if not Path(config_file).exists():
+        return default_template()
+    project = _project(config_file)
+    return project.settings.post_mortem_template(project.root)
 
 
 def main() -> None:

@@ -8,14 +8,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .model import Severity
-
 if TYPE_CHECKING:
     from holidays import HolidayBase
-
-# Template: "Mandatory post-mortem within 5 business days" (Sev-1), "within 10 business days" (Sev-2).
-WRITE_UP_BUSINESS_DAYS: dict[Severity, int] = {Severity.SEV1: 5, Severity.SEV2: 10}
-
 
 class CalendarError(ValueError):
     """A holiday calendar that does not exist."""
@@ -56,9 +50,9 @@ def business_days_between(start: dt.date, end: dt.date, calendar: str | None = N
     return sum(1 for day in days if day.weekday() < 5 and (holidays is None or day not in holidays))
 
 
-def write_up_deadline(severity: Severity, incident: dt.date, calendar: str | None = None) -> dt.date | None:
-    """The last on-time write-up date for a Sev-1 or Sev-2 incident; Sev-3 has none."""
-    days = WRITE_UP_BUSINESS_DAYS.get(severity)
+def write_up_deadline(incident: dt.date, days: int | None, calendar: str | None = None) -> dt.date | None:
+    """The last on-time write-up date: `days` business days after the incident (the template's days
+    for its severity: 5 for Sev-1, 10 for Sev-2); None when the severity has no deadline."""
     return add_business_days(incident, days, calendar) if days else None
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checker import Checker, ParseCache, Settings, read_sources
+from .checker import Checker, ParseCache, Settings
+from .runner import read_sources
 from .library import Entry, Library, action_anchors, build_library
 from .model import Finding, PostMortem
-from .render.exports import write_exports
+from .render.exports import Site, write_exports
 from .render.pages import LIBRARY_PAGES, RenderedPage, Renderer, agent_anchor, relative_url
 
 
@@ -42,10 +43,9 @@ class Job:
     index_table: tuple[str, str] | None  # a hand-written index asking for the table: (src_uri, url)
     template_dirs: list[str]
     show_findings: bool
-    exports_dir: str | None
-    site_name: str
-    site_url: str | None
-    description: str
+    exports_dir: str  # the post-mortem folder of site_dir
+    exports: tuple[str, ...]  # the names of the exports to write there (none: nothing is written)
+    site: Site
 
 
 @dataclass
@@ -101,8 +101,7 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
             agent_url = f"{relative_url(agents_url, page.url)}#{agent_anchor(entry.postmortem.meta.agent)}"
         outcome.cards[page.src_uri] = renderer.card(entry, agent_url, job.show_findings)
 
-    if job.exports_dir:
-        write_exports(Path(job.exports_dir), library, job.site_name, job.site_url, job.description)
+    write_exports(Path(job.exports_dir), library, job.site, job.exports)
     return outcome, library
 
 

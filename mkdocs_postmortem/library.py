@@ -8,7 +8,6 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
-import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,13 +16,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .dates import art73_category, art73_deadline, write_up_deadline
-from .model import ActionItem, Finding, Level, PostMortem, RegulatoryLine, Severity, Status
+from .model import ActionItem, Finding, Level, PostMortem, RegulatoryLine, Status
+from .template import Template, default_template
 from .people import fold
+from .text import slugify
 
 if TYPE_CHECKING:
     from .rules import Context
-
-_ANCHOR_UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,7 @@ class ActionRef:
 
 def action_anchor(item: ActionItem, position: int) -> str:
     """A stable anchor for an action item: `action-<its # cell>`, or its position when that is empty."""
-    number = _ANCHOR_UNSAFE.sub("-", item.number.casefold()).strip("-")
-    return f"action-{number or position}"
+    return f"action-{slugify(item.number) or position}"
 
 
 def action_anchors(items: list[ActionItem]) -> list[str]:
@@ -90,6 +88,7 @@ class Library:
     today: dt.date
     aliases: dict[str, str] = field(default_factory=dict)  # folded alias → canonical person
     holidays: str | None = None  # the calendar write-up deadlines skip
+    template: Template = field(default_factory=default_template)  # its severity scale orders and colours the lists
 
     def __post_init__(self) -> None:
         self.entries = sorted(
@@ -181,9 +180,9 @@ class Library:
         counts: dict[str, int] = defaultdict(int)
         for entry in self.entries:
             meta = entry.postmortem.meta
-            value = getattr(meta, attribute).value if meta else "invalid"
-            counts[value] += 1
-        order = [s.value for s in Severity] + [s.value for s in Status] + ["invalid"]
+            value = getattr(meta, attribute) if meta else "invalid"
+            counts[value.value if isinstance(value, Status) else value] += 1
+        order = [*self.template.severities, *(s.value for s in Status), "invalid"]
         return {key: counts[key] for key in order if key in counts}
 
     def due_buckets(self) -> dict[str, list[ActionRef]]:
@@ -237,7 +236,7 @@ class Library:
             eu = next((line for line in pm.regulatory if line.kind == "eu_ai_act"), None)
             deadline = category = None
             awareness = (meta.awareness_date or meta.incident_date) if meta else None
-            if meta and eu and eu.applicable and meta.severity is Severity.SEV1 and awareness:
+            if meta and eu and eu.applicable and self.template.severity_rank(meta.severity) == 0 and awareness:
                 category = art73_category(meta.eu_ai_act_category, eu.value)
                 deadline = art73_deadline(awareness, category)
             rows.append(
@@ -288,14 +287,14 @@ class Library:
             in_quarter = incidents.get(quarter, [])
             by_severity: dict[str, int] = defaultdict(int)
             for entry in in_quarter:
-                by_severity[entry.postmortem.meta.severity.value] += 1  # type: ignore[union-attr]
+                by_severity[entry.postmortem.meta.severity] += 1  # type: ignore[union-attr]
             views.append(
                 QuarterView(
                     quarter=quarter,
                     start=start,
                     end=end,
                     incidents=in_quarter,
-                    by_severity={s.value: by_severity[s.value] for s in Severity if by_severity[s.value]},
+                    by_severity={name: by_severity[name] for name in self.template.severities if by_severity[name]},
                     opened=opened.get(quarter, []),
                     closed=closed.get(quarter, []),
                     still_open=[ref for ref in opened.get(quarter, []) if ref.is_open],
@@ -315,10 +314,10 @@ class Library:
 
     def incidents_per_month(self) -> list[tuple[str, dict[str, int]]]:
         """`YYYY-MM` → incidents per severity, every month from the first incident to today."""
-        counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys((s.value for s in Severity), 0))
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(self.template.severities, 0))
         dates = [e.postmortem.meta for e in self.entries if e.postmortem.meta]
         for meta in dates:
-            counts[f"{meta.incident_date:%Y-%m}"][meta.severity.value] += 1
+            counts[f"{meta.incident_date:%Y-%m}"][meta.severity] += 1
         if not dates:
             return []
         months = month_range(min(m.incident_date for m in dates), max(self.today, max(m.incident_date for m in dates)))
@@ -353,11 +352,11 @@ class Library:
         return points
 
     def written_late(self, entry: Entry) -> bool:
-        """Written up after its Sev-1/Sev-2 deadline (drafts are judged when published)."""
+        """Written up after its severity's deadline (drafts are judged when published)."""
         meta = entry.postmortem.meta
         if meta is None or meta.status is Status.DRAFT:
             return False
-        deadline = write_up_deadline(meta.severity, meta.incident_date, self.holidays)
+        deadline = write_up_deadline(meta.incident_date, self.template.write_up_days(meta.severity), self.holidays)
         return deadline is not None and meta.date > deadline
 
 
@@ -365,7 +364,9 @@ def build_library(entries: Iterable[Entry], context: Context) -> Library:
     """The library of these checked pages, judged as the rules judged them: the same "today", holiday
     calendar and people file (its aliases merge owners). The build and `mkdocs-postmortem actions` both
     build theirs here."""
-    return Library(list(entries), today=context.today, aliases=context.owners or {}, holidays=context.holidays)
+    return Library(
+        list(entries), today=context.today, aliases=context.owners or {}, holidays=context.holidays, template=context.template
+    )
 
 
 @dataclass(frozen=True)

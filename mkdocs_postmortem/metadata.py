@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from .limits import MAX_FRONT_MATTER_BYTES, MAX_YAML_NODES
 from .model import FrontMatter, MetaProblem
+from .template import Template
 
 # The same block MkDocs' own `utils/meta.py` recognises, so both always read the same front matter.
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
@@ -41,8 +42,9 @@ class MetaResult:
     lines: int = 0  # how many lines the front matter block spans
 
 
-def read_front_matter(text: str) -> MetaResult:
-    """Find, load and validate the front matter at the top of `text` (already BOM-free)."""
+def read_front_matter(text: str, template: Template) -> MetaResult:
+    """Find, load and validate the front matter at the top of `text` (already BOM-free); the severity
+    is one of `template`'s."""
     match = FRONT_MATTER_RE.match(text)
     if not match:
         result = MetaResult()
@@ -67,7 +69,7 @@ def read_front_matter(text: str) -> MetaResult:
         return result
     result.raw = data
     try:
-        result.meta = FrontMatter.model_validate(data)
+        result.meta = FrontMatter.model_validate(data, context={"template": template})
     except ValidationError as exc:
         for error in exc.errors():
             key = str(error["loc"][0]) if error["loc"] else None
@@ -84,7 +86,7 @@ def read_front_matter(text: str) -> MetaResult:
                         line=line,
                         kind="sev4" if kind == "sev4" else "invalid",
                         key=key,
-                        message=_describe(key, value, error["msg"]),
+                        message=error["msg"] if kind == "sev4" else _describe(key, value, error["msg"]),
                     )
                 )
     return result

@@ -8,8 +8,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
+
+from .template import ActionState, Template, default_template
 
 
 class Level(str, enum.Enum):
@@ -24,61 +26,17 @@ class Level(str, enum.Enum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
-class Severity(str, enum.Enum):
-    SEV1 = "Sev-1"
-    SEV2 = "Sev-2"
-    SEV3 = "Sev-3"
-
-
 class Status(str, enum.Enum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
 
 
-class ActionState(str, enum.Enum):
-    """What an action item's free-text status cell means."""
-
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    WONT_DO = "wont_do"
-
-    @property
-    def is_open(self) -> bool:
-        return self in (ActionState.OPEN, ActionState.IN_PROGRESS)
-
-    @staticmethod
-    def label(state: ActionState | None) -> str:
-        """How a state reads in lists and exports (None: a status cell nobody could classify)."""
-        return _STATE_LABELS[state]
-
-
-_STATE_LABELS: dict[ActionState | None, str] = {
-    None: "unknown", ActionState.OPEN: "open", ActionState.IN_PROGRESS: "in progress",
-    ActionState.DONE: "done", ActionState.WONT_DO: "won't do",
-}
-
-
-_SEVERITY_RE = re.compile(r"^\s*sev(?:erity)?[\s_-]*([1-4])\s*$", re.IGNORECASE)
-
 Slug = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"),
 ]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-
-def normalise_severity(value: object) -> str:
-    """Map `SEV-1`, `sev1`, `Sev 1`, `severity-1` to `Sev-1`; reject Sev-4 and anything else."""
-    match = _SEVERITY_RE.match(str(value))
-    if not match:
-        raise PydanticCustomError(
-            "severity", "'{value}' is not a severity; use Sev-1, Sev-2 or Sev-3", {"value": value}
-        )
-    if match.group(1) == "4":
-        raise PydanticCustomError("sev4", "Sev-4 needs no post-mortem", {})
-    return f"Sev-{match.group(1)}"
 
 
 class Acceptance(BaseModel):
@@ -110,7 +68,10 @@ class FrontMatter(BaseModel):
     model_config = ConfigDict(extra="allow", use_enum_values=False)
 
     agent: Slug = Field(description="The Agent ID, a lowercase slug such as `finance-invoice-recon`.")
-    severity: Severity = Field(description="Sev-1, Sev-2 or Sev-3 (case and spacing variants accepted).")
+    severity: str = Field(
+        description="A severity of the template's scale that needs a post-mortem: Sev-1, Sev-2 or Sev-3 in the CoE "
+        "template (case and spacing variants accepted)."
+    )
     incident_date: dt.date = Field(description="The day the incident started (YYYY-MM-DD).")
     date: dt.date = Field(description="The day the post-mortem was written up (YYYY-MM-DD).")
     author: NonEmpty = Field(description="The CoE Lead or delegate who wrote it up.")
@@ -140,8 +101,10 @@ class FrontMatter(BaseModel):
 
     @field_validator("severity", mode="before")
     @classmethod
-    def _severity(cls, value: object) -> str:
-        return normalise_severity(value)
+    def _severity(cls, value: object, info: ValidationInfo) -> str:
+        """The scale's own name (`SEV 1` → `Sev-1`), of the template given as validation context."""
+        template = (info.context or {}).get("template") or default_template()
+        return template.severity(value)
 
     @field_validator("accept", mode="before")
     @classmethod
@@ -171,20 +134,23 @@ class FrontMatter(BaseModel):
         return tuple(cls.model_fields)
 
 
-def front_matter_schema() -> dict[str, object]:
-    """The JSON Schema of the front matter, for editors and the site's export."""
+def front_matter_schema(template: Template | None = None) -> dict[str, object]:
+    """The JSON Schema of the front matter, for editors and the site's export; its severities are the
+    template's, and `x-template` lists the template's sections, sign-off roles, questions and scale."""
+    template = template or default_template()
     schema = FrontMatter.model_json_schema()
+    names = [name for name, level in template.severities.items() if level.postmortem != "none"]
+    spellings = [spelling for name in names for spelling in (name, *template.severities[name].aliases)]
     schema["properties"]["severity"] = {
-        "description": FrontMatter.model_fields["severity"].description,
+        "description": f"{template.severity_choices()} (case and spacing variants accepted).",
         "type": "string",
-        "pattern": "^\\s*[Ss][Ee][Vv](?:[Ee][Rr][Ii][Tt][Yy])?[\\s_-]*[1-3]\\s*$",
-        "examples": ["Sev-1", "Sev-2", "Sev-3"],
+        "pattern": f"^\\s*(?:{'|'.join(_spelling_pattern(spelling) for spelling in spellings)})\\s*$",
+        "examples": names,
     }
     schema["properties"]["accept"]["items"] = {
         "anyOf": [{"type": "string"}, {"type": "object"}],
         "description": "`PM409`, `{PM409: reason}` or `{rule: PM409, reason: …}`",
     }
-    schema.get("$defs", {}).pop("Severity", None)
     schema.get("$defs", {}).pop("Acceptance", None)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -192,6 +158,33 @@ def front_matter_schema() -> dict[str, object]:
         **schema,
         "title": "mkdocs-postmortem front matter",
         "additionalProperties": True,
+        "x-template": _template_summary(template),
+    }
+
+
+def _spelling_pattern(name: str) -> str:
+    """A regular expression without flags (JSON Schema has none) for what the template reads as this
+    severity: any case, spaces, dashes or underscores anywhere, `Sev` also as `Severity`."""
+    folded = re.sub(r"[\s_-]+", "", name.casefold()).replace("severity", "sev")
+    letters = [f"[{re.escape(c.upper())}{re.escape(c)}]" if c.upper() != c else re.escape(c) for c in folded]
+    pattern = "[\\s_-]*".join(letters)
+    return pattern.replace("[Ss][\\s_-]*[Ee][\\s_-]*[Vv]", "[Ss][Ee][Vv](?:[Ee][Rr][Ii][Tt][Yy])?")
+
+
+def _template_summary(template: Template) -> dict[str, object]:
+    """The template, as far as someone writing a page needs it."""
+    return {
+        "name": template.name,
+        "sections": [
+            {"key": key, "title": template.title(key), "required": spec.required, "contains": spec.contains}
+            for key, spec in template.sections.items()
+        ],
+        "signoff_roles": [{"key": key, "title": role.title} for key, role in template.signoff_roles.items()],
+        "regulatory": [{"key": key, "label": question.label} for key, question in template.regulatory.items()],
+        "severities": [
+            {"name": name, "meaning": level.meaning, "postmortem": level.postmortem, "write_up_days": level.write_up_days}
+            for name, level in template.severities.items()
+        ],
     }
 
 
@@ -225,7 +218,7 @@ class HeaderLine(Located):
 
 @dataclass(slots=True, kw_only=True)
 class Section(Located):
-    """One of the template's ten sections, found by its heading."""
+    """One of the template's sections, found by its heading."""
 
     key: str
     heading: str
@@ -277,7 +270,7 @@ class ActionItem(Located):
 
 @dataclass(slots=True, kw_only=True)
 class RegulatoryLine(Located):
-    kind: Literal["eu_ai_act", "sector", "internal_audit"]
+    kind: str  # the template's question it answers (`eu_ai_act`, `sector`, `internal_audit`)
     label: str
     value: str
     applicable: bool | None = None
@@ -286,10 +279,36 @@ class RegulatoryLine(Located):
 @dataclass(slots=True, kw_only=True)
 class SignOff(Located):
     role: str
-    role_key: Literal["author", "department", "security", "sponsor"] | None
+    role_key: str | None  # the template's sign-off role (`author`, `security`, …), if the Role cell names one
     name: str
     date: str
     signed: dt.date | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class TableShape(Located):
+    """A section's table, as far as the template's `columns` and `min_items` ask: its header and filled rows."""
+
+    header: list[str]
+    rows: int
+
+
+@dataclass(slots=True, kw_only=True)
+class LabelledLine(Located):
+    """A `Label: answer` line (`- **Internal audit:** Notified 2026-08-16`)."""
+
+    label: str
+    value: str
+
+
+@dataclass(slots=True, kw_only=True)
+class SectionContent:
+    """What a section the template adds (or constrains) holds, read as its `contains` says."""
+
+    items: list[TextItem]
+    table: TableShape | None = None
+    pairs: list[WhyPair] = field(default_factory=list)
+    labelled: list[LabelledLine] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -361,6 +380,7 @@ class PostMortem:
     communications: list[TextItem] = field(default_factory=list)
     regulatory: list[RegulatoryLine] = field(default_factory=list)
     signoff: list[SignOff] | None = None
+    contents: dict[str, SectionContent] = field(default_factory=dict)  # sections without a reader of their own
     placeholders: list[Placeholder] = field(default_factory=list)
     divergences: list[Divergence] = field(default_factory=list)
     rendered: RenderedFacts | None = None  # what MkDocs rendered of the page (in a build, for PM005)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from . import markdown as md
@@ -15,78 +13,24 @@ from .limits import MAX_TABLE_ROWS
 from .metadata import read_front_matter
 from .model import (
     ActionItem,
-    ActionState,
     HeaderLine,
     ImpactRow,
+    LabelledLine,
     MetaProblem,
     Placeholder,
     PostMortem,
     RegulatoryLine,
     Section,
+    SectionContent,
     SignOff,
     Suppression,
+    TableShape,
     TextItem,
     TimelineEvent,
     WhyPair,
 )
+from .template import ActionState, Key, Template, default_template
 
-# Section keys and the heading words that name them (compared after `normalise_heading`).
-# Besides the template's own titles, the names teams commonly give the same section; never a name
-# for only part of one (`Customer impact` is a row of the impact table, `Contributing factors` are
-# not the 5 whys), nor a word a subheading elsewhere could use (`Compliance`, `Remediation`).
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "summary": ("incident summary", "summary", "summary of the incident", "incident overview", "executive summary"),
-    "timeline": ("timeline", "timeline of events", "event timeline", "incident timeline", "chronology"),
-    "impact": ("impact", "impact assessment", "impact analysis", "business impact", "incident impact"),
-    "went_well": ("what went well", "what went right", "things that went well", "what worked", "what worked well"),
-    "went_wrong": (
-        "what went wrong", "what didn't go well", "what did not go well", "what could have gone better",
-        "things that went wrong", "what went poorly", "what didn't work",
-    ),
-    "root_cause": (
-        "root cause", "root causes", "root cause analysis", "rca", "5 whys", "five whys", "5 why's", "five why's",
-        "root cause and contributing factors",
-    ),
-    "actions": (
-        "action items", "actions", "follow-up actions", "follow-up items", "follow-ups", "action plan",
-        "corrective actions", "corrective and preventive actions", "remediation items", "remediation actions",
-    ),
-    "communications": (
-        "communications", "communication", "communication plan", "stakeholder communications",
-        "stakeholder communication", "comms",
-    ),
-    "regulatory": (
-        "regulatory considerations", "regulatory", "compliance considerations", "regulatory and compliance",
-        "regulatory and compliance considerations",
-    ),
-    "signoff": (
-        "sign-off", "sign off", "signoff", "sign-offs", "sign offs", "signoffs", "approvals", "sign-off and approval",
-        "review and approval", "reviews and approvals", "approval and sign-off",
-    ),
-}
-SECTION_TITLES: dict[str, str] = {
-    "summary": "1. Incident summary",
-    "timeline": "2. Timeline",
-    "impact": "3. Impact",
-    "went_well": "4. What went well",
-    "went_wrong": "5. What went wrong",
-    "root_cause": "6. Root cause (5 whys)",
-    "actions": "7. Action items",
-    "communications": "8. Communications",
-    "regulatory": "9. Regulatory considerations",
-    "signoff": "10. Sign-off",
-}
-_HEADING_NAMES = {name: key for key, names in SECTIONS.items() for name in names}
-
-_HEADING_NUMBER = re.compile(r"^\s*(?:section\s+)?(\d+)\s*[.):-]?\s*", re.IGNORECASE)
-_NEAR_MISS = 0.8  # difflib ratio from which a heading is taken for a typo of a section name
-_NEAR_MISS_NUMBERED = 0.6  # the same, for a heading numbered as the section is
-# `:memo:` (pymdownx.emoji's shortcodes, Material's `:material-check:`), and the Unicode categories of
-# emoji and what rides on them: symbols (So), skin tones (Sk), variation selectors (Mn), keycaps
-# (Me), joiners (Cf), and emoji newer than this Python's Unicode tables (Cn).
-_SHORTCODE = re.compile(r":[a-z0-9_+-]{1,60}:", re.IGNORECASE)
-_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Mn", "Me", "Cf", "Cn"})
-_PARENTHETICAL = re.compile(r"\s?\([^)]{0,200}\)")
 _HEADER_LINE = re.compile(
     r"\b(Author|Date|Severity|Status)\s*:\s*(.*?)(?=\s+\b(?:Author|Date|Severity|Status)\s*:|$)",
     re.MULTILINE,
@@ -120,25 +64,6 @@ _SUPPRESSION = re.compile(
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"\[([^\[\]\n]{1,160})\]")
-_PLACEHOLDER_EXACT = {
-    "agent id", "severity", "yyyy-mm-dd", "coe lead or delegate", "sev-1 / sev-2", "none / describe",
-    "...", "…", "root systemic cause", "one sentence", "who was informed when",
-    "whether external communication was required", "notified / not applicable",
-}
-_PLACEHOLDER_PREFIXES = (
-    "date of write-up", "open / closed", "3–5 sentences", "3-5 sentences", "specific impact metric",
-    "item ", "why did", "because ", "applicable?", "hipaa breach?",
-)
-_TEMPLATE_GUIDANCE = (
-    "(Blameless — celebrate the parts of the response that worked.)",
-    "Include events from before the incident if relevant",
-    "Each action item must have:",
-)
-
-_SECTOR_NAMES = re.compile(
-    r"\b(SOX|Sarbanes[- ]Oxley|HIPAA|GDPR|PCI(?:[- ]DSS)?|GLBA|FINRA|SEC|NIS ?2|DORA|CCPA|FERPA|FCA|PRA|"
-    r"MiFID|Basel|FDA|NYDFS|SOC ?2|ISO ?27001|HITECH|COPPA|AML|KYC)\b"
-)
 _LABEL_SEPARATOR = re.compile(r":|\s[—–-]\s")
 _APPLICABLE = re.compile(r"(?<!not )(?<!n/a )\bapplicable\b")
 # A label inside a value (`Consumer protection — N/A.`) is a few words that do not start an answer
@@ -148,102 +73,6 @@ _NOT_LABEL_START = frozenset(
     "n/a na n.a. n.a not no none nothing yes applicable reportable notified because since as so there we it this our "
     "all every".split()
 )
-
-_STATUS_PATTERNS: tuple[tuple[ActionState, re.Pattern[str]], ...] = (
-    (ActionState.WONT_DO, re.compile(
-        r"^(?:won['’]?t(?: do|fix)|will not|not doing|cancel+ed|dropped|rejected|declined|"
-        r"obsolete|wontfix|n/?a\b)", re.IGNORECASE)),
-    (ActionState.DONE, re.compile(
-        r"^(?:done|closed|complete[d]?|shipped|fixed|resolved|merged|finished|deployed)", re.IGNORECASE)),
-    (ActionState.IN_PROGRESS, re.compile(
-        r"^(?:in[ -]?progress|wip\b|ongoing|started|underway|under way|in review|doing)", re.IGNORECASE)),
-    (ActionState.OPEN, re.compile(
-        r"^(?:open|to ?do|not started|planned|pending|blocked|new|backlog|scheduled)", re.IGNORECASE)),
-)
-# What a status that is only a mark means (`✅ (2026-08-28)`); words win when there are any. Coloured
-# circles other than red are left alone: green or amber may mean "on track" as well as done.
-_MARK_STATES: dict[str, ActionState] = {
-    **dict.fromkeys(("✅", "✔", "☑", "✓", ":white_check_mark:", ":heavy_check_mark:", ":ballot_box_with_check:"),
-                    ActionState.DONE),
-    **dict.fromkeys(("❌", "🚫", "✖", ":x:", ":no_entry_sign:", ":heavy_multiplication_x:"), ActionState.WONT_DO),
-    **dict.fromkeys(("🔄", "⏳", "⌛", "🚧", ":arrows_counterclockwise:", ":hourglass:", ":hourglass_flowing_sand:",
-                     ":construction:"), ActionState.IN_PROGRESS),
-    **dict.fromkeys(("⬜", "🔲", "☐", "🔴", ":white_large_square:", ":red_circle:"), ActionState.OPEN),
-}
-_MARK_TOKEN = re.compile(r":[a-z0-9_+-]{1,60}:|.", re.IGNORECASE | re.DOTALL)
-
-
-def without_parentheticals(text: str) -> str:
-    """`Mike Chen (Finance Champion)` → `Mike Chen`; white space folded."""
-    return _PARENTHETICAL.sub("", " ".join(text.split())).strip()
-
-
-def _without_marks(text: str) -> str:
-    """`🧭 Timeline`, `:memo: Summary`, `**✔️ Done**` → the text after its leading emoji, shortcodes and emphasis."""
-    return text[_marks_end(text) :]
-
-
-def _marks_end(text: str) -> int:
-    """Where `text` starts once leading emoji, `:shortcode:`s, emphasis marks and spaces are skipped."""
-    index, length = 0, len(text)
-    while index < length:
-        char = text[index]
-        if char == ":" and (match := _SHORTCODE.match(text, index)):
-            index = match.end()
-        elif char in " \t*_" or unicodedata.category(char) in _SYMBOL_CATEGORIES:
-            index += 1
-        else:
-            break
-    return index
-
-
-_ATTRIBUTE_LIST = re.compile(r"\s*\{:?\s*[#.][^{}]{0,200}\}$")  # `{#id .class}`, Python-Markdown's attr_list
-
-
-def _heading_parts(text: str) -> tuple[int | None, str]:
-    """`## 🧭 2. Timeline of events ⏱️ {#timeline}` → (2, `timeline of events`)."""
-    text = _without_marks(_ATTRIBUTE_LIST.sub("", " ".join(text.split())))
-    number = None
-    if match := _HEADING_NUMBER.match(text):
-        number, text = int(match[1]), _without_marks(text[match.end() :])
-    text = without_parentheticals(text)
-    while text and unicodedata.category(text[-1]) in _SYMBOL_CATEGORIES:  # a trailing emoji
-        text = text[:-1]
-    return number, " ".join(text.strip().rstrip(".:;!?").split()).casefold().replace("’", "'")
-
-
-def normalise_heading(text: str) -> str:
-    """`## 6. Root Cause (5 whys):` → `root cause`; leading emoji and `:shortcodes:` are dropped too."""
-    return _heading_parts(text)[1]
-
-
-@lru_cache(maxsize=4096)  # a library repeats the same ten headings on every page
-def section_key(heading: str) -> str | None:
-    """The section a heading names, if it names one of the template's ten."""
-    return _HEADING_NAMES.get(normalise_heading(heading))
-
-
-def _is_section(heading: str) -> bool:
-    return section_key(heading) is not None
-
-
-@lru_cache(maxsize=4096)
-def near_section(heading: str) -> str | None:
-    """The section a heading that names none was probably meant to name: a typo of one of its names
-    (`Acton items`, `Regulatroy considerations`), or a heading numbered as the section is whose words
-    are close (`7. Actions taken`)."""
-    number, name = _heading_parts(heading)
-    if not name or name in _HEADING_NAMES:
-        return None
-    if close := difflib.get_close_matches(name, _HEADING_NAMES, n=1, cutoff=_NEAR_MISS):
-        return _HEADING_NAMES[close[0]]
-    keys = list(SECTION_TITLES)
-    if number is not None and 1 <= number <= len(keys):
-        key = keys[number - 1]
-        if difflib.get_close_matches(name, SECTIONS[key], n=1, cutoff=_NEAR_MISS_NUMBERED):
-            return key
-    return None
-
 
 def parse_date(text: str) -> dt.date | None:
     """The date at the start of `text` (`YYYY-MM-DD`), or None."""
@@ -258,34 +87,26 @@ def _date(year: str, month: str, day: str) -> dt.date | None:
         return None
 
 
-@lru_cache(maxsize=4096)  # "Open", "Done", "In progress": the same few cells on every page
-def classify_status(cell: str) -> tuple[ActionState | None, dt.date | None]:
-    """An action item's free-text status → its state and, when done, the completion date given.
-
-    Leading emoji and shortcodes are skipped (`:white_check_mark: Done`, `🟡 In progress`); the words
-    after them decide, and a status that is only a mark (`✅ (2026-08-28)`) is read by the mark.
-    """
-    text = cell.strip()
-    start = _marks_end(text)
-    words = text[start:]
-    state = next((state for state, pattern in _STATUS_PATTERNS if pattern.match(words)), None)
-    if state is None:
-        state = next((_MARK_STATES[token.lower()] for token in _MARK_TOKEN.findall(text[:start])
-                      if token.lower() in _MARK_STATES), None)
+def classify_status(cell: str, template: Template) -> tuple[ActionState | None, dt.date | None]:
+    """An action item's free-text status → its state (in the template's words) and, when done, the
+    completion date given (`✅ Done 2026-08-28`)."""
+    state, words = template.classify_status(cell)
     completed = None
     if state is ActionState.DONE and (match := _DATE.search(words)):
         completed = parse_date(match.group(0))
     return state, completed
 
 
-def parse_postmortem(path: str, text: str) -> PostMortem:
-    """Read one post-mortem page. Never raises on bad input: problems become data for the rules.
+def parse_postmortem(path: str, text: str, template: Template | None = None) -> PostMortem:
+    """Read one post-mortem page as `template` (default: the CoE template) describes it. Never raises
+    on bad input: problems become data for the rules.
 
     The front matter is validated by its pydantic model; the body's elements are built by this
     parser with the right types already, so they are constructed without re-validation (speed).
     """
+    template = template or default_template()
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    front = read_front_matter(text)
+    front = read_front_matter(text, template)
     # Blank out the front matter instead of cutting it, so body lines are file lines.
     body = "\n" * front.lines + text[front.body_start :]
     blocks, outline = md.parse_blocks(body)
@@ -296,19 +117,22 @@ def parse_postmortem(path: str, text: str) -> PostMortem:
         meta_problems=front.problems,
         meta_lines=front.key_lines,
     )
-    grouped = _group_sections(blocks, pm)
+    grouped = _group_sections(blocks, pm, template)
     pm.meta_problems += _structure_limits(blocks)
-    pm.placeholders = list(_placeholders(blocks))
-    pm.divergences = find_divergences(body, blocks, outline, _is_section)
+    pm.placeholders = list(_placeholders(blocks, template))
+    pm.divergences = find_divergences(body, blocks, outline, lambda heading: template.section_key(heading) is not None)
     pm.suppressions = list(_suppressions(blocks, body))
     if front.meta and front.meta.title:
         pm.title = front.meta.title
         pm.title_line = front.key_lines.get("title", 1)
 
     for key, section_blocks in grouped.items():
+        spec = template.sections[key]
         reader = _READERS.get(key)
         if reader:
-            reader(pm, section_blocks)
+            reader(pm, section_blocks, template)
+        if reader is None or spec.constrained:
+            pm.contents[key] = _read_content(spec.contains, section_blocks)
     return pm
 
 
@@ -321,14 +145,14 @@ def _structure_limits(blocks: list[md.Block]) -> Iterator[MetaProblem]:
             )
 
 
-def _group_sections(blocks: list[md.Block], pm: PostMortem) -> dict[str, list[md.Block]]:
+def _group_sections(blocks: list[md.Block], pm: PostMortem, template: Template) -> dict[str, list[md.Block]]:
     grouped: dict[str, list[md.Block]] = {}
     current: list[md.Block] | None = None
     current_level = 0
     preamble: list[md.Block] = []
     for block in blocks:
         if isinstance(block, md.Heading):
-            key = section_key(block.text) if block.level >= 2 else None
+            key = template.section_key(block.text) if block.level >= 2 else None
             if block.level == 1 and pm.title is None:
                 pm.title, pm.title_line = block.text, block.line
             if key and key not in grouped:
@@ -336,7 +160,7 @@ def _group_sections(blocks: list[md.Block], pm: PostMortem) -> dict[str, list[md
                 grouped[key] = current
                 pm.sections[key] = Section(line=block.line, key=key, heading=block.text, empty=True)
                 continue
-            if key is None and block.level >= 2 and (near := near_section(block.text)):
+            if key is None and block.level >= 2 and (near := template.near_section(block.text)):
                 pm.near_misses.append(Section(line=block.line, key=near, heading=block.text, empty=True))
             if current is not None and block.level <= current_level:
                 current = None
@@ -376,13 +200,8 @@ def _texts(blocks: list[md.Block]) -> Iterator[TextItem]:
                     yield TextItem(line=item.line, text=item.text)
 
 
-def _first_table(blocks: list[md.Block], *required: str) -> md.Table | None:
-    for block in blocks:
-        if isinstance(block, md.Table):
-            header = " ".join(block.header).casefold()
-            if all(word in header for word in required):
-                return block
-    return None
+def _first_table(blocks: list[md.Block]) -> md.Table | None:
+    return next((block for block in blocks if isinstance(block, md.Table)), None)
 
 
 def _filled_rows(table: md.Table) -> list[list[md.Cell]]:
@@ -393,13 +212,13 @@ def _cell(row: list[md.Cell], index: int | None) -> str:
     return row[index].text if index is not None and index < len(row) else ""
 
 
-def _read_summary(pm: PostMortem, blocks: list[md.Block]) -> None:
+def _read_summary(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
     texts = list(_texts(blocks))
     if texts:
         pm.summary = TextItem(line=texts[0].line, text=" ".join(t.text for t in texts))
 
 
-def _read_timeline(pm: PostMortem, blocks: list[md.Block]) -> None:
+def _read_timeline(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
     table = _first_table(blocks)
     if table is None:
         return
@@ -420,7 +239,7 @@ def _read_timeline(pm: PostMortem, blocks: list[md.Block]) -> None:
         )
 
 
-def _read_impact(pm: PostMortem, blocks: list[md.Block]) -> None:
+def _read_impact(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
     table = _first_table(blocks)
     if table is not None:
         pm.impact = [
@@ -428,26 +247,33 @@ def _read_impact(pm: PostMortem, blocks: list[md.Block]) -> None:
         ]
 
 
-def _read_went_well(pm: PostMortem, blocks: list[md.Block]) -> None:
+def _read_went_well(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
     pm.went_well = list(_texts(blocks))
 
 
-def _read_went_wrong(pm: PostMortem, blocks: list[md.Block]) -> None:
+def _read_went_wrong(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
     pm.went_wrong = list(_texts(blocks))
 
 
-def _read_communications(pm: PostMortem, blocks: list[md.Block]) -> None:
+def _read_communications(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
     pm.communications = list(_texts(blocks))
 
 
-def _read_root_cause(pm: PostMortem, blocks: list[md.Block]) -> None:
-    """The 5 whys, as `Q: … A: …` pairs (on one line or two) or as `Why …? Because …` lines."""
+def _read_root_cause(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
+    pm.whys, pm.systemic_cause = _pairs(blocks)
+
+
+def _pairs(blocks: list[md.Block]) -> tuple[list[WhyPair], TextItem | None]:
+    """Question and answer pairs (the 5 whys), as `Q: … A: …` (on one line or two) or as `Why …? Because …`
+    lines, and the `Underlying systemic cause:` line after them."""
+    pairs: list[WhyPair] = []
+    systemic_cause: TextItem | None = None
     pending: WhyPair | None = None
     for chunk in _texts(blocks):
         text = chunk.text
         if systemic := _SYSTEMIC.search(text):
             line = chunk.line + text[: systemic.start()].count("\n")
-            pm.systemic_cause = TextItem(line=line, text=systemic[1].strip())
+            systemic_cause = TextItem(line=line, text=systemic[1].strip())
             text = text[: systemic.start()]
         marks = sorted(_marks(text))
         if not marks and pending is not None and not pending.answer and _BECAUSE.match(text):
@@ -462,9 +288,10 @@ def _read_root_cause(pm: PostMortem, blocks: list[md.Block]) -> None:
                 pending = WhyPair(line=line, question=" ".join(_WHY_LABEL.sub("", question.strip()).split()), answer="")
                 if at >= 0:
                     pending.answer, pending.answer_line = " ".join(content[at:].split()), line + content[:at].count("\n")
-                pm.whys.append(pending)
+                pairs.append(pending)
             elif pending is not None and not pending.answer:
                 pending.answer, pending.answer_line = " ".join(content.split()), line
+    return pairs, systemic_cause
 
 
 def _marks(text: str) -> Iterator[tuple[int, int, str]]:
@@ -493,14 +320,14 @@ def _split_why(content: str, loose: bool) -> tuple[str, int]:
     return content, -1
 
 
-def _read_actions(pm: PostMortem, blocks: list[md.Block]) -> None:
-    table = _first_table(blocks, "action")
+def _read_actions(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
+    table = next((b for b in blocks if isinstance(b, md.Table) and template.is_action_table(b.header)), None)
     if table is None:
         return
     columns: dict[str, int] = {}
     extra: dict[int, str] = {}
     for index, name in enumerate(table.header):
-        key = _action_column(name)
+        key = template.action_column(name)
         if key and key not in columns:
             columns[key] = index
         elif name:
@@ -512,7 +339,7 @@ def _read_actions(pm: PostMortem, blocks: list[md.Block]) -> None:
     for position, row in enumerate(_filled_rows(table), start=1):
         status = _cell(row, status_at)
         due = _cell(row, due_at)
-        state, completed = classify_status(status) if status else (None, None)
+        state, completed = classify_status(status, template) if status else (None, None)
         due_match = _DUE.match(due.strip())
         pm.actions.append(
             ActionItem(
@@ -531,30 +358,12 @@ def _read_actions(pm: PostMortem, blocks: list[md.Block]) -> None:
         )
 
 
-def _action_column(name: str) -> str | None:
-    name = name.strip().casefold().rstrip(".")
-    if name in ("#", "no", "id", "number", "nr"):
-        return "number"
-    for key in ("action", "owner", "due", "status", "severity"):
-        if name.startswith(key):
-            return key
-    if name in ("type", "category", "kind"):
-        return "severity"
-    return None
-
-
-def _read_regulatory(pm: PostMortem, blocks: list[md.Block]) -> None:
+def _read_regulatory(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
     for chunk in _texts(blocks):
         text = " ".join(chunk.text.split())
         label, value = split_label(text)
-        folded = label.casefold()
-        if "eu ai act" in folded or "article 73" in folded:
-            kind = "eu_ai_act"
-        elif "internal audit" in folded:
-            kind = "internal_audit"
-        elif "sector" in folded or _SECTOR_NAMES.search(label):
-            kind = "sector"
-        else:
+        kind = template.regulatory_key(label)
+        if kind is None:
             continue
         pm.regulatory.append(
             RegulatoryLine(
@@ -601,7 +410,7 @@ def _applicable(value: str) -> bool | None:
     return None
 
 
-def _read_signoff(pm: PostMortem, blocks: list[md.Block]) -> None:
+def _read_signoff(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
     table = _first_table(blocks)
     if table is None:
         return
@@ -610,7 +419,7 @@ def _read_signoff(pm: PostMortem, blocks: list[md.Block]) -> None:
         SignOff(
             line=row[0].line,
             role=_cell(row, role),
-            role_key=_role_key(_cell(row, role)),
+            role_key=template.role_key(_cell(row, role)),
             name=_cell(row, name),
             date=_cell(row, date),
             signed=parse_date(_cell(row, date)),
@@ -644,31 +453,32 @@ def _signoff_column(header: str) -> str | None:
     return None
 
 
-def _role_key(role: str) -> str | None:
-    folded = role.casefold()
-    if "sponsor" in folded or "executive" in folded:
-        return "sponsor"
-    if "security" in folded:
-        return "security"
-    if "department" in folded:
-        return "department"
-    if "author" in folded:
-        return "author"
-    return None
-
-
-_READERS = {
-    "summary": _read_summary,
-    "timeline": _read_timeline,
-    "impact": _read_impact,
-    "went_well": _read_went_well,
-    "went_wrong": _read_went_wrong,
-    "root_cause": _read_root_cause,
-    "actions": _read_actions,
-    "communications": _read_communications,
-    "regulatory": _read_regulatory,
-    "signoff": _read_signoff,
+_READERS: dict[str, Callable[[PostMortem, list[md.Block], Template], None]] = {
+    Key.SUMMARY: _read_summary,
+    Key.TIMELINE: _read_timeline,
+    Key.IMPACT: _read_impact,
+    Key.WENT_WELL: _read_went_well,
+    Key.WENT_WRONG: _read_went_wrong,
+    Key.ROOT_CAUSE: _read_root_cause,
+    Key.ACTIONS: _read_actions,
+    Key.COMMUNICATIONS: _read_communications,
+    Key.REGULATORY: _read_regulatory,
+    Key.SIGNOFF: _read_signoff,
 }
+
+
+def _read_content(contains: str, blocks: list[md.Block]) -> SectionContent:
+    """What a section holds, read as its template says: text, a table, Q/A pairs or labelled lines."""
+    content = SectionContent(items=list(_texts(blocks)))
+    if contains == "table" and (table := _first_table(blocks)) is not None:
+        content.table = TableShape(line=table.line, header=table.header, rows=len(_filled_rows(table)))
+    elif contains == "qa":
+        content.pairs = _pairs(blocks)[0]
+    elif contains == "labelled":
+        for item in content.items:
+            label, value = split_label(" ".join(item.text.split()))
+            content.labelled.append(LabelledLine(line=item.line, label=label, value=value))
+    return content
 
 
 def _suppressions(blocks: list[md.Block], body: str) -> Iterator[Suppression]:
@@ -696,20 +506,20 @@ def _suppressions(blocks: list[md.Block], body: str) -> Iterator[Suppression]:
             )
 
 
-def _placeholders(blocks: list[md.Block]) -> Iterator[Placeholder]:
+def _placeholders(blocks: list[md.Block], template: Template) -> Iterator[Placeholder]:
     """Text left in from the blank template: `[Item 1]`, `[Why did X happen?]`, its guidance lines."""
+    guidance_lines = template.placeholders.guidance
     texts = list(_all_text(blocks))
     everything = "\n".join(text for text, _ in texts)
-    if "[" not in everything and not any(guidance in everything for guidance in _TEMPLATE_GUIDANCE):
+    if "[" not in everything and not any(guidance in everything for guidance in guidance_lines):
         return  # a finished page: nothing to look for, text by text
     for text, line in texts:
-        if "[" not in text and not any(guidance in text for guidance in _TEMPLATE_GUIDANCE):
+        if "[" not in text and not any(guidance in text for guidance in guidance_lines):
             continue
         for match in _BRACKETED.finditer(text):
-            inner = match[1].strip().casefold()
-            if inner in _PLACEHOLDER_EXACT or inner.startswith(_PLACEHOLDER_PREFIXES):
+            if template.is_placeholder(match[1]):
                 yield Placeholder(line=line + text[: match.start()].count("\n"), text=match[0])
-        for guidance in _TEMPLATE_GUIDANCE:
+        for guidance in guidance_lines:
             if (index := text.find(guidance)) >= 0:
                 yield Placeholder(line=line + text[:index].count("\n"), text=guidance)
 

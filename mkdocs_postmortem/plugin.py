@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -33,6 +34,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .checker import Checker, ConfigError, ParseCache, Settings
+from .template import default_template
 from .config import PostMortemConfig
 from .job import Job, Outcome, PageSource, run, run_in_worker
 from .library import Library
@@ -42,9 +44,10 @@ from .model import Finding, Level, RenderedFacts
 from .options import validate_options
 from .project import OUTSIDE_DOCS, DocsBoundary, is_postmortem_uri
 from .render import environment
+from .render.exports import EXPORTS, Site
 from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, anchor_action_rows, findings_box, rendered_facts
-from .rules import run_rules
-from .report import plural, sort_for_report, summary
+from .report import sort_for_report, summary
+from .text import plural
 
 log = get_plugin_logger("postmortem")
 
@@ -55,6 +58,15 @@ CARD_PLACEHOLDER = "<!-- postmortem-card -->"
 _DRAFT = re.compile(r"""(?mi)^status[ \t]*:[ \t]*["']?draft["']?[ \t]*(?:#.*)?$""")
 
 Event = TypeVar("Event", bound=Callable[..., Any])
+
+
+@dataclass
+class LibraryFiles:
+    """The library pages of a build, by name: those it generates and those the site wrote itself."""
+
+    generated: dict[str, str] = field(default_factory=dict)  # name → URL of each page this build generates
+    urls: dict[str, str] = field(default_factory=dict)  # name → URL of every library page, generated or the site's own
+    index_table: tuple[str, str] | None = None  # a hand-written index asking for the table: (src_uri, url)
 
 
 def _guarded(event: Event) -> Event:
@@ -90,6 +102,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         self.command: Literal["build", "gh-deploy", "serve"] = "build"
         self.cache = ParseCache()  # kept across `serve` rebuilds: MkDocs reuses this instance
         self.settings: Settings | None = None
+        self.template = default_template()  # the site's post-mortem template, read in on_config
         self.library: Library | None = None  # in-process runs only (serve)
         self._future: concurrent.futures.Future[Outcome] | None = None
         self._outcome: Outcome | None = None
@@ -115,87 +128,122 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         except ConfigError as exc:
             raise PluginError(str(exc)) from None
         self.config.update(dict(self.settings))  # the options as validated (rules by id, today a date)
+        for note in self.settings.deprecations():
+            log.warning(note)
+        self.template = self.settings.post_mortem_template(Path(config.config_file_path or "mkdocs.yml").parent)
         return config
 
     @_guarded
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Decide what MkDocs may render of each post-mortem, add the library pages (still empty) and
+        the stylesheet, and start the library job."""
         assert self.settings is not None
-        folder = self.settings.dir
         self._future, self._outcome, self._rendered = None, None, {}
         self._postmortems, self._generated = set(), set()
-        if not os.path.isdir(os.path.join(config.docs_dir, folder)):
-            if not self._said_no_folder:  # once, not at every `serve` rebuild
-                log.info(f"no '{folder}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)")
-                self._said_no_folder = True
+        if not self._has_folder(config):
             return files
-        if CSS_URI not in config.extra_css:
-            config.extra_css.append(CSS_URI)
-        project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-        serve = self.command == "serve"
-        boundary = DocsBoundary(config.docs_dir)
-        pages: list[PageSource] = []
-        for file in files:
-            if not (is_postmortem_uri(file.src_uri, folder) and file.is_documentation_page() and not file.generated_by):
-                continue
-            if file.inclusion is InclusionLevel.EXCLUDED:  # MkDocs' `exclude_docs`: not part of the site
-                continue
-            display = os.path.relpath(file.abs_src_path or file.src_uri, project).replace(os.sep, "/")
-            refused = OUTSIDE_DOCS if file.abs_src_path and boundary.outside(file.abs_src_path) else None
-            draft = False
-            if refused is None:
-                draft, readable = _look(file)
-                if not readable:
-                    file.inclusion = InclusionLevel.EXCLUDED  # MkDocs could not render it: PM001 says why
-            else:
-                file.inclusion = InclusionLevel.EXCLUDED
-            if draft and not file.inclusion.is_excluded():
-                file.inclusion = InclusionLevel.DRAFT
-            elif file.inclusion.is_in_nav() and not self.config.nav_postmortems:
-                file.inclusion = InclusionLevel.NOT_IN_NAV  # the library pages are the way in
-            in_library = file.inclusion.is_in_serve() if serve else file.inclusion.is_included()
-            pages.append(PageSource(display, file.abs_src_path or "", file.src_uri, file.url, in_library, refused))
+        pages = self._postmortem_pages(files, config)
+        library = self._add_library_pages(files, config)
         self._postmortems = {page.src_uri for page in pages}
+        self._generated = {f"{self.settings.dir}/{name}" for name in library.generated}
+        self._add_stylesheet(files, config)
+        self._future = self._start(self._job(config, pages, library))
+        return files
 
-        generated: dict[str, str] = {}
-        library_urls: dict[str, str] = {}
-        index_table = None
+    def _has_folder(self, config: MkDocsConfig) -> bool:
+        """Whether docs_dir has the post-mortem folder; said once (not at every `serve` rebuild) when not."""
+        assert self.settings is not None
+        if os.path.isdir(os.path.join(config.docs_dir, self.settings.dir)):
+            return True
+        if not self._said_no_folder:
+            log.info(f"no '{self.settings.dir}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)")
+            self._said_no_folder = True
+        return False
+
+    def _postmortem_pages(self, files: Files, config: MkDocsConfig) -> list[PageSource]:
+        """Every post-mortem of the site (not those of MkDocs' `exclude_docs`), each included as MkDocs
+        may render it."""
+        assert self.settings is not None
+        project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        boundary = DocsBoundary(config.docs_dir)
+        return [
+            self._page_source(file, project, boundary)
+            for file in files
+            if is_postmortem_uri(file.src_uri, self.settings.dir) and file.is_documentation_page() and not file.generated_by
+            and file.inclusion is not InclusionLevel.EXCLUDED
+        ]
+
+    def _page_source(self, file: File, project: str, boundary: DocsBoundary) -> PageSource:
+        """The post-mortem as the job reads it; its inclusion set on the way."""
+        display = os.path.relpath(file.abs_src_path or file.src_uri, project).replace(os.sep, "/")
+        refused = OUTSIDE_DOCS if file.abs_src_path and boundary.outside(file.abs_src_path) else None
+        file.inclusion = self._inclusion(file, refused)
+        in_library = file.inclusion.is_in_serve() if self.command == "serve" else file.inclusion.is_included()
+        return PageSource(display, file.abs_src_path or "", file.src_uri, file.url, in_library, refused)
+
+    def _inclusion(self, file: File, refused: str | None) -> InclusionLevel:
+        """Excluded when it is refused or MkDocs could not render it (PM001 says why), a draft when its
+        front matter says so, out of the navigation unless `nav_postmortems` (the library is the way in)."""
+        if refused is not None:
+            return InclusionLevel.EXCLUDED
+        draft, readable = _look(file)
+        if not readable:
+            return InclusionLevel.EXCLUDED
+        if draft:
+            return InclusionLevel.DRAFT
+        if file.inclusion.is_in_nav() and not self.config.nav_postmortems:
+            return InclusionLevel.NOT_IN_NAV
+        return file.inclusion
+
+    def _add_library_pages(self, files: Files, config: MkDocsConfig) -> LibraryFiles:
+        """Add the library pages, empty (their Markdown comes from the job); a page of the site's own
+        with a library page's name wins over it."""
+        assert self.settings is not None
+        library = LibraryFiles()
         for page in LIBRARY_PAGES:
-            uri = f"{folder}/{page.name}"
+            uri = f"{self.settings.dir}/{page.name}"
             existing = files.get_file_from_path(uri)
             if existing is not None and not existing.generated_by:
-                library_urls[page.name] = existing.url  # the user's own page wins
+                library.urls[page.name] = existing.url  # the user's own page wins
                 if page.name == "index.md" and LIBRARY_TABLE_MARKER in existing.content_string:
-                    index_table = (existing.src_uri, existing.url)
+                    library.index_table = (existing.src_uri, existing.url)
                 continue
             if existing is not None:
                 files.remove(existing)
             # Every navigation entry is rendered on every page: by default only the home is one. A
             # hand-written nav gets its entries in `on_nav`, so MkDocs must not count them as omitted.
             inclusion = InclusionLevel.UNDEFINED if self._listed(page.name) and config.nav is None else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, uri, content="", inclusion=inclusion)  # its Markdown comes from the job
+            file = File.generated(config, uri, content="", inclusion=inclusion)
             files.append(file)
-            generated[page.name] = library_urls[page.name] = file.url
-        self._generated = {f"{folder}/{name}" for name in generated}
+            library.generated[page.name] = library.urls[page.name] = file.url
+        return library
+
+    @staticmethod
+    def _add_stylesheet(files: Files, config: MkDocsConfig) -> None:
+        """The plugin's stylesheet, linked from every page of the site."""
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
         files.append(File.generated(config, CSS_URI, content=CSS_FILE.read_text(encoding="utf-8")))
 
-        job = Job(
+    def _job(self, config: MkDocsConfig, pages: list[PageSource], library: LibraryFiles) -> Job:
+        """The library work of this build, as plain data."""
+        assert self.settings is not None
+        exports = self.config.exports
+        return Job(
             settings=self.settings,
             base_dir=str(Path(config.config_file_path or "mkdocs.yml").parent),
             markdown_extensions=self._markdown_extensions(config),
             pages=pages,
-            folder=folder,
-            generated=generated,
-            library_urls=library_urls,
-            index_table=index_table,
+            folder=self.settings.dir,
+            generated=library.generated,
+            library_urls=library.urls,
+            index_table=library.index_table,
             template_dirs=[str(d) for d in self._template_dirs(config)],
             show_findings=self._shows_findings(),
-            exports_dir=str(Path(config.site_dir) / folder) if self.config.exports else None,
-            site_name=config.site_name,
-            site_url=config.site_url,
-            description=config.site_description or f"Post-mortems of {config.site_name}",
+            exports_dir=str(Path(config.site_dir) / self.settings.dir),
+            exports=tuple(EXPORTS) if exports is True else tuple(exports or ()),
+            site=Site(config.site_name, config.site_url, config.site_description or f"Post-mortems of {config.site_name}"),
         )
-        self._future = self._start(job)
-        return files
 
     @staticmethod
     def _markdown_extensions(config: MkDocsConfig) -> list[object]:
@@ -269,7 +317,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
     @_guarded
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self._postmortems:
-            self._rendered[page.file.src_uri] = rendered_facts(html)
+            self._rendered[page.file.src_uri] = rendered_facts(html, self.template)
             return CARD_PLACEHOLDER + html  # the card comes with the job's outcome
         return html
 
@@ -289,16 +337,16 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             anchors = outcome.anchors.get(page.file.src_uri, [])
             theme, card, content = output.partition(CARD_PLACEHOLDER)  # the page's own content follows the card
             if not card:  # a theme that does not show the content: nothing to put a card on
-                return anchor_action_rows(output, anchors)
-            return theme + outcome.cards.get(page.file.src_uri, "") + anchor_action_rows(content, anchors)
+                return anchor_action_rows(output, anchors, self.template)
+            return theme + outcome.cards.get(page.file.src_uri, "") + anchor_action_rows(content, anchors, self.template)
         if self._outcome is not None and (rendered := self._outcome.pages.get(page.file.src_uri)) is not None:
             return rendered.fill(output)
         return output
 
     def _template_dirs(self, config: MkDocsConfig) -> list[Path]:
         dirs = []
-        if self.config.templates:
-            dirs.append(Path(config.config_file_path or "mkdocs.yml").parent / self.config.templates)
+        if self.config.overrides:
+            dirs.append(Path(config.config_file_path or "mkdocs.yml").parent / self.config.overrides)
         custom_dir = config.theme.custom_dir
         if custom_dir:
             dirs.append(Path(custom_dir) / "postmortem")
@@ -314,7 +362,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             if view is None:
                 continue
             view.rendered = facts
-            findings = run_rules(view, checker.context, checker.levels, scope="rendered")
+            findings = checker.check_rendered(view)
             if findings and outcome.cards.get(src_uri) is not None and self._shows_findings():
                 box = findings_box(environment(markdown=False, extra_dirs=self._template_dirs(config)), findings)
                 outcome.cards[src_uri] = box + outcome.cards[src_uri]

@@ -8,23 +8,23 @@ import pytest
 
 from mkdocs_postmortem.checker import ConfigError, Settings
 from mkdocs_postmortem.dates import add_business_days, resolve_today, write_up_deadline
-from mkdocs_postmortem.model import Severity
+from mkdocs_postmortem.template import default_template
 from tests.conftest import check_text, fixture_text
 
 
 def test_business_days_skip_weekends() -> None:
     friday = dt.date(2026, 8, 14)
     assert add_business_days(friday, 1) == dt.date(2026, 8, 17)
-    assert write_up_deadline(Severity.SEV1, friday) == dt.date(2026, 8, 21)
-    assert write_up_deadline(Severity.SEV2, friday) == dt.date(2026, 8, 28)
-    assert write_up_deadline(Severity.SEV3, friday) is None
+    assert write_up_deadline(friday, default_template().write_up_days("Sev-1")) == dt.date(2026, 8, 21)
+    assert write_up_deadline(friday, default_template().write_up_days("Sev-2")) == dt.date(2026, 8, 28)
+    assert write_up_deadline(friday, default_template().write_up_days("Sev-3")) is None
 
 
 def test_business_days_skip_configured_holidays() -> None:
     tuesday = dt.date(2026, 12, 22)
-    assert write_up_deadline(Severity.SEV1, tuesday) == dt.date(2026, 12, 29)
+    assert write_up_deadline(tuesday, default_template().write_up_days("Sev-1")) == dt.date(2026, 12, 29)
     # Christmas (Fri 25th) and Boxing Day observed (Mon 28th) in England.
-    assert write_up_deadline(Severity.SEV1, tuesday, "GB") == dt.date(2026, 12, 31)
+    assert write_up_deadline(tuesday, default_template().write_up_days("Sev-1"), "GB") == dt.date(2026, 12, 31)
 
 
 def test_write_up_on_the_deadline_is_on_time_and_a_day_later_is_late() -> None:

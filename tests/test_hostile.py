@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -15,10 +16,11 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
-from mkdocs_postmortem import rules as rule_registry
+from mkdocs_postmortem.checker import Checker, Settings
+from mkdocs_postmortem.rules import RULES
 from mkdocs_postmortem.cli import cli
 from mkdocs_postmortem.render import exports
-from tests.conftest import as_agent, check_text, fixture_text, run_mkdocs, write_site
+from tests.conftest import TODAY, as_agent, check_text, fixture_text, run_mkdocs, write_site
 
 VALID = fixture_text("valid.md")
 BODY_START = VALID.index("# Post-Mortem")
@@ -187,13 +189,13 @@ def test_linked_postmortem_from_outside_docs_is_refused(tmp_path: Path, monkeypa
 
 # --- our own bugs ------------------------------------------------------------------------------
 
-def test_a_crashing_rule_becomes_an_internal_error_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crashing_rule_becomes_an_internal_error_finding() -> None:
     def broken(pm, ctx):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("boom")
 
-    rule = rule_registry.RULES["PM409"]
-    monkeypatch.setitem(rule_registry.RULES, "PM409", rule_registry.Rule(rule.id, rule.slug, rule.level, broken))
-    findings = check_text(VALID, path="docs/postmortems/x.md")
+    rules = RULES.replace(dataclasses.replace(RULES["PM409"], check=broken))
+    checker = Checker(Settings(today=TODAY), rules=rules)
+    findings = checker.check("docs/postmortems/x.md", VALID.encode()).findings
     assert rules_of(findings) == [("PM000", "error")]
     assert findings[0].path == "docs/postmortems/x.md" and "ZeroDivisionError: boom" in findings[0].message
     assert "report a bug" in findings[0].fix

@@ -43,13 +43,16 @@ def test_a_path_object_is_read_as_its_text(tmp_path: Path) -> None:
     "raw, message",
     [
         ({"nav_postmortem": True}, "plugins: postmortem: unknown option 'nav_postmortem' — did you mean 'nav_postmortems'?"),
-        ({"colour": "red"}, "unknown option 'colour' — the options are dir, rules, holidays, today, owners, templates,"),
+        ({"colour": "red"}, "unknown option 'colour' — the options are dir, rules, holidays, today, owners, template, overrides, nav_postmortems,"),
         ({"rules": {"vague-acton": "error"}}, "rules: unknown rule 'vague-acton' — did you mean 'vague-action'?"),
         ({"rules": {"PM203": None}}, "rules: PM203: 'None' is not a level; use error, warning, info or off"),
-        ({"exports": "sometimes"}, "exports: Input should be a valid boolean, unable to interpret input (not 'sometimes')"),
+        ({"exports": "sometimes"}, "exports: unknown export 'sometimes' — the exports are json, csv, ics, rss, schema"),
         ({"dir": "/abs"}, "dir: '/abs' must be a folder inside docs_dir"),
         ({"today": "soon", "holidays": 5}, "holidays: Input should be a valid string (not 5); today: Input should be a valid date"),
         ({"templates": "nowhere"}, "templates: 'nowhere' is not a folder next to mkdocs.yml"),
+        ({"overrides": "team.yml"}, "overrides: 'team.yml' is not a folder next to mkdocs.yml (the post-mortem template, a YAML file, is the `template` option)"),
+        ({"overrides": "a", "templates": "b"}, "give only `overrides`: `templates` is its old name"),
+        ({"template": "nowhere.yml"}, "template: nowhere.yml does not exist"),
         ({"owners": "nobody.yml"}, "owners: nobody.yml does not exist"),
     ],
 )

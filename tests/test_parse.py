@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from mkdocs_postmortem.model import ActionState
-from mkdocs_postmortem.parse import classify_status, parse_postmortem, section_key
+from mkdocs_postmortem.parse import classify_status, parse_postmortem
+from mkdocs_postmortem.template import default_template
 from mkdocs_postmortem.rules.structure import count_sentences
 from tests.conftest import check_text, fixture_text
 
@@ -29,7 +30,7 @@ from tests.conftest import check_text, fixture_text
     ],
 )
 def test_section_headings_are_tolerated(heading: str, key: str | None) -> None:
-    assert section_key(heading) == key
+    assert default_template().section_key(heading) == key
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,7 @@ def test_section_headings_are_tolerated(heading: str, key: str | None) -> None:
     ],
 )
 def test_action_status_cells_are_classified(cell: str, state: ActionState | None, completed: dt.date | None) -> None:
-    assert classify_status(cell) == (state, completed)
+    assert classify_status(cell, default_template()) == (state, completed)
 
 
 def test_sentences_do_not_break_at_abbreviations() -> None:
@@ -114,7 +115,7 @@ def test_front_matter_key_lines_and_severity_variants() -> None:
     text = fixture_text("valid.md")
     for variant in ("SEV-1", "sev1", "Sev 1", "severity-1"):
         pm = parse_postmortem("p.md", text.replace("severity: Sev-1", f"severity: {variant}"))
-        assert pm.meta is not None and pm.meta.severity.value == "Sev-1"
+        assert pm.meta is not None and pm.meta.severity == "Sev-1"
     pm = parse_postmortem("p.md", text)
     assert pm.meta_lines["agent"] == 2 and pm.meta_lines["tags"] == 9
 

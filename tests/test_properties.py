@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from mkdocs_postmortem.checker import Checker, Settings
 from mkdocs_postmortem.cli import cli
 from mkdocs_postmortem.dates import write_up_deadline
-from mkdocs_postmortem.model import Level, Severity
+from mkdocs_postmortem.model import Level
+from mkdocs_postmortem.template import default_template
 from mkdocs_postmortem.parse import parse_postmortem
 from tests.conftest import fixture_text, write_site
 
@@ -43,9 +44,9 @@ severities = st.sampled_from(["Sev-1", "SEV-2", "sev 3", "Sev-2", "severity-1"])
 @st.composite
 def postmortems(draw: st.DrawFn) -> dict[str, object]:
     severity_text = draw(severities)
-    severity = Severity(f"Sev-{severity_text[-1]}")
+    severity = f"Sev-{severity_text[-1]}"
     incident = draw(st.dates(dt.date(2025, 1, 1), dt.date(2027, 3, 1)))
-    deadline = write_up_deadline(severity, incident) or incident + dt.timedelta(days=30)
+    deadline = write_up_deadline(incident, default_template().write_up_days(severity)) or incident + dt.timedelta(days=30)
     written = draw(st.dates(incident, deadline))
     moments = sorted(draw(st.lists(st.integers(0, 60 * 24 * 3), min_size=1, max_size=12)))
     actions = draw(

@@ -15,7 +15,8 @@ import pytest
 from mkdocs_postmortem.checker import Checker, Settings
 from mkdocs_postmortem.library import Entry, Library
 from mkdocs_postmortem.model import ActionState, Finding
-from mkdocs_postmortem.parse import classify_status, near_section, parse_postmortem, section_key
+from mkdocs_postmortem.parse import classify_status, parse_postmortem
+from mkdocs_postmortem.template import default_template
 from mkdocs_postmortem.render.pages import LIBRARY_PAGES, Renderer
 from tests.conftest import TODAY, check_text, fixture_text, run_mkdocs, write_site
 from tests.rules.test_rules import CASES
@@ -102,7 +103,7 @@ STATUS_CELLS = [
 
 
 def test_status_cells_with_emoji_are_classified() -> None:
-    assert {cell: classify_status(cell) for cell, _, _ in STATUS_CELLS} == {
+    assert {cell: classify_status(cell, default_template()) for cell, _, _ in STATUS_CELLS} == {
         cell: (state, completed) for cell, state, completed in STATUS_CELLS
     }
 
@@ -251,7 +252,7 @@ HEADINGS = [
 
 
 def test_emoji_headings_and_synonyms_name_their_section() -> None:
-    assert {heading: section_key(heading) for heading, _ in HEADINGS} == dict(HEADINGS)
+    assert {heading: default_template().section_key(heading) for heading, _ in HEADINGS} == dict(HEADINGS)
 
 
 def test_a_page_with_emoji_and_synonym_headings_has_no_findings() -> None:
@@ -279,8 +280,8 @@ def test_a_near_miss_heading_is_reported_where_it_is(old: str, new: str, title: 
 
 
 def test_only_a_near_miss_moves_the_missing_section_report() -> None:
-    assert near_section("7. Acton items") == "actions"
-    assert near_section("Lessons") is None and near_section("Customer impact") is None and near_section("Timeline") is None
+    assert default_template().near_section("7. Acton items") == "actions"
+    assert default_template().near_section("Lessons") is None and default_template().near_section("Customer impact") is None and default_template().near_section("Timeline") is None
     far = replaced(VALID, "## 7. Action items", "## Lessons")
     assert rules_and_lines([f for f in check_text(far) if f.rule == "PM201"]) == [("PM201", line_of(far, "## 8. Communications"))]
 
@@ -621,9 +622,8 @@ def test_a_site_written_with_every_variant_builds_strict_with_no_findings(tmp_pa
 
 def test_headings_with_an_attribute_list_name_their_section() -> None:
     """Material sites use attr_list: `## 3. Impact {#impact}` is the impact section (its id aside)."""
-    from mkdocs_postmortem.parse import section_key
 
-    assert section_key("3. Impact {#impact}") == "impact"
-    assert section_key("7. Action items { #actions .wide }") == "actions"
-    assert section_key("Timeline {: #when }") == "timeline"
-    assert section_key("Impact {of the outage}") is None  # braces that are not attributes are words
+    assert default_template().section_key("3. Impact {#impact}") == "impact"
+    assert default_template().section_key("7. Action items { #actions .wide }") == "actions"
+    assert default_template().section_key("Timeline {: #when }") == "timeline"
+    assert default_template().section_key("Impact {of the outage}") is None  # braces that are not attributes are words

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mkdocs_postmortem.rules import reference_table
+from mkdocs_postmortem.rules import RULES
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -12,7 +12,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 def test_rule_table_matches_the_rules() -> None:
     block = README.split("<!-- rules:start -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
-    assert block == reference_table()
+    assert block == RULES.reference_table()
 
 
 def test_ci_runs_the_readme_test_command_word_for_word() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from mkdocs_postmortem.render import md_escape
 from mkdocs_postmortem.render.pages import anchor_action_rows, relative_url
+from mkdocs_postmortem.template import default_template
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,7 @@ def test_action_rows_get_anchors_after_their_heading_with_or_without_permalinks(
         extensions=["tables", "toc"],
         extension_configs={"toc": {"permalink": True}},
     )
-    anchored = anchor_action_rows(page, ["action-1", "action-2"])
+    anchored = anchor_action_rows(page, ["action-1", "action-2"], default_template())
     assert '<tr id="action-1" class="pm-action">' in anchored and '<tr id="action-2" class="pm-action">' in anchored
     timeline = anchored.split("Action items")[0]
     assert "pm-action" not in timeline

@@ -7,11 +7,10 @@ a `<title>` and a text table fallback is on the page next to it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
-_SEVERITIES = ("Sev-1", "Sev-2", "Sev-3")
 _WIDTH, _HEIGHT, _LEFT, _BOTTOM, _TOP = 640, 220, 36, 28, 12
 
 
@@ -44,8 +43,9 @@ def _x_labels(labels: Sequence[str], step: float, offset: float) -> list[str]:
     ]
 
 
-def incidents_per_month(months: list[tuple[str, dict[str, int]]]) -> Markup:
-    """Stacked bars: incidents per month, by severity."""
+def incidents_per_month(months: list[tuple[str, dict[str, int]]], css_class: Callable[[str], str]) -> Markup:
+    """Stacked bars: incidents per month, by severity (each month's counts in the scale's order, most
+    severe first; `css_class` colours a severity)."""
     if not months:
         return Markup("")
     plot_height = _HEIGHT - _TOP - _BOTTOM
@@ -55,19 +55,18 @@ def incidents_per_month(months: list[tuple[str, dict[str, int]]]) -> Markup:
     body = _axis(maximum, plot_height)
     for i, (month, counts) in enumerate(months):
         y = _TOP + plot_height
-        for severity in _SEVERITIES:
-            count = counts.get(severity, 0)
+        for severity, count in counts.items():
             if not count:
                 continue
             height = count / maximum * plot_height
             y -= height
-            css = "pm-" + severity.lower()
+            css = css_class(severity)
             body.append(
                 f'<rect class="{css}" x="{_LEFT + i * step + (step - bar) / 2:.1f}" y="{y:.1f}" '
                 f'width="{bar:.1f}" height="{height:.1f}"><title>{escape(month)}: {count} {severity}</title></rect>'
             )
     body += _x_labels([m for m, _ in months], step, step / 2)
-    body += _legend([(s, "pm-" + s.lower()) for s in _SEVERITIES])
+    body += _legend([(severity, css_class(severity)) for severity in months[0][1]])
     return _frame("Incidents per month by severity", body)
 
 

@@ -1,7 +1,8 @@
 """Machine-readable exports of the library: JSON, CSV, iCalendar, RSS and the front matter's JSON Schema.
 
-Each is text built from the models with a library that escapes for its format (json, csv, icalendar,
-ElementTree); `write_exports` writes them atomically, so a killed build never leaves half a file.
+`EXPORTS` lists them by name, each with its file and the function that makes its text from the library
+and the site, with a library that escapes for its format (json, csv, icalendar, ElementTree).
+`write_exports` writes those asked for atomically, so a killed build never leaves half a file.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import email.utils
 import io
 import json
 import os
-import re
 import secrets
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -24,8 +25,19 @@ from pydantic import BaseModel, Field
 from ..library import ActionRef, Library
 from ..model import ActionState, Finding, front_matter_schema
 from ..report import spreadsheet_safe
+from ..text import slugify
 
 SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the exports say of the site: its name, its URL (links are absolute when it has one) and
+    what it is about."""
+
+    name: str
+    url: str | None
+    description: str
 
 
 class ExportActionItem(BaseModel):
@@ -44,7 +56,7 @@ class ExportPostMortem(BaseModel):
     url: str
     title: str
     agent: str | None
-    severity: Literal["Sev-1", "Sev-2", "Sev-3"] | None
+    severity: str | None
     incident_date: dt.date | None
     date: dt.date | None
     status: Literal["draft", "open", "closed"] | None
@@ -69,22 +81,23 @@ def _state(ref: ActionRef) -> Literal["open", "in_progress", "done", "wont_do"]:
     return (ref.item.state or ActionState.OPEN).value  # type: ignore[return-value]
 
 
-def postmortems_json(library: Library, site_url: str | None) -> str:
+def postmortems_json(library: Library, site: Site) -> str:
+    """Every post-mortem with its findings and action items: an `ExportDocument`."""
     by_entry = library.actions_by_path
     document = ExportDocument(
         generated=library.today,
         postmortems=[
             ExportPostMortem(
                 path=entry.path,
-                url=absolute(entry.url, site_url),
+                url=absolute(entry.url, site.url),
                 title=entry.title,
                 agent=entry.postmortem.meta.agent if entry.postmortem.meta else None,
-                severity=entry.postmortem.meta.severity.value if entry.postmortem.meta else None,
+                severity=entry.postmortem.meta.severity if entry.postmortem.meta else None,
                 incident_date=entry.postmortem.meta.incident_date if entry.postmortem.meta else None,
                 date=entry.postmortem.meta.date if entry.postmortem.meta else None,
                 status=entry.postmortem.meta.status.value if entry.postmortem.meta else None,
                 findings=entry.findings,
-                action_items=[_export_item(action_row(ref, site_url)) for ref in by_entry.get(entry.path, [])],
+                action_items=[_export_item(action_row(ref, site.url)) for ref in by_entry.get(entry.path, [])],
             )
             for entry in library.entries
         ],
@@ -118,7 +131,7 @@ def action_row(ref: ActionRef, site_url: str | None) -> ActionRow:
     meta = ref.entry.postmortem.meta
     return ActionRow(
         agent=meta.agent if meta else "",
-        severity=meta.severity.value if meta else "",
+        severity=meta.severity if meta else "",
         postmortem=ref.entry.title,
         postmortem_url=absolute(ref.entry.url, site_url),
         number=ref.item.number,
@@ -155,11 +168,12 @@ def action_rows_json(rows: Iterable[ActionRow]) -> str:
     return json.dumps([row.model_dump(mode="json") for row in rows], indent=2, ensure_ascii=False)
 
 
-def action_items_csv(library: Library, site_url: str | None) -> str:
-    return action_rows_csv(action_row(ref, site_url) for ref in library.actions)
+def action_items_csv(library: Library, site: Site) -> str:
+    """Every action item as an `ActionRow`."""
+    return action_rows_csv(action_row(ref, site.url) for ref in library.actions)
 
 
-def action_items_ics(library: Library, site_url: str | None) -> str:
+def action_items_ics(library: Library, site: Site) -> str:
     """One all-day event per open action item on its due date; UIDs stay the same from build to build."""
     import icalendar  # only here: a slow import that the rest of the build does not need
 
@@ -183,7 +197,7 @@ def action_items_ics(library: Library, site_url: str | None) -> str:
             f"Owner: {ref.owner}\nStatus: {ActionState.label(ref.item.state)}\n"
             f"Post-mortem: {ref.entry.title}\nAgent: {meta.agent if meta else ''}",
         )
-        event.add("url", absolute(ref.url, site_url))
+        event.add("url", absolute(ref.url, site.url))
         if meta:
             event.add("categories", [meta.agent])
         calendar.add_component(event)
@@ -191,16 +205,17 @@ def action_items_ics(library: Library, site_url: str | None) -> str:
 
 
 def _uid_part(src_uri: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", src_uri.removesuffix(".md")).strip("-").lower()
+    # Non-ASCII characters stay separators, as in the UIDs earlier builds wrote: subscribers keep their events.
+    return slugify(src_uri.removesuffix(".md").encode("ascii", "replace").decode("ascii"))
 
 
-def feed_xml(library: Library, site_name: str, site_url: str | None, description: str) -> str:
+def feed_xml(library: Library, site: Site) -> str:
     """An RSS 2.0 feed of post-mortems by write-up date, newest first (like mkdocs-rss-plugin's)."""
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
-    ET.SubElement(channel, "title").text = f"{site_name}: post-mortems"
-    ET.SubElement(channel, "link").text = absolute("", site_url) or "./"
-    ET.SubElement(channel, "description").text = description
+    ET.SubElement(channel, "title").text = f"{site.name}: post-mortems"
+    ET.SubElement(channel, "link").text = absolute("", site.url) or "./"
+    ET.SubElement(channel, "description").text = site.description
     ET.SubElement(channel, "generator").text = "mkdocs-postmortem"
     build = dt.datetime.combine(library.today, dt.time(), tzinfo=dt.timezone.utc)
     ET.SubElement(channel, "lastBuildDate").text = email.utils.format_datetime(build)
@@ -210,21 +225,41 @@ def feed_xml(library: Library, site_name: str, site_url: str | None, description
         assert meta is not None
         item = ET.SubElement(channel, "item")
         ET.SubElement(item, "title").text = entry.title
-        link = absolute(entry.url, site_url)
+        link = absolute(entry.url, site.url)
         ET.SubElement(item, "link").text = link
-        ET.SubElement(item, "guid", isPermaLink="true" if site_url else "false").text = link
+        ET.SubElement(item, "guid", isPermaLink="true" if site.url else "false").text = link
         published = dt.datetime.combine(meta.date, dt.time(), tzinfo=dt.timezone.utc)
         ET.SubElement(item, "pubDate").text = email.utils.format_datetime(published)
         ET.SubElement(item, "author").text = meta.author
         summary = entry.postmortem.summary.text if entry.postmortem.summary else ""
-        ET.SubElement(item, "description").text = f"{meta.severity.value} · {meta.agent} · {meta.status.value}. {summary}"
-        for category in (meta.agent, meta.severity.value, *meta.tags):
+        ET.SubElement(item, "description").text = f"{meta.severity} · {meta.agent} · {meta.status.value}. {summary}"
+        for category in (meta.agent, meta.severity, *meta.tags):
             ET.SubElement(item, "category").text = category
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
 
 
-def schema_json() -> str:
-    return json.dumps(front_matter_schema(), indent=2) + "\n"
+def schema_json(library: Library, site: Site) -> str:
+    """The front matter's JSON Schema, with the library's template (its severities and sections)."""
+    return json.dumps(front_matter_schema(library.template), indent=2) + "\n"
+
+
+@dataclass(frozen=True)
+class Export:
+    """A file written into the post-mortem folder of `site_dir`."""
+
+    file: str
+    description: str  # one line: what it holds
+    text: Callable[[Library, Site], str]
+
+
+EXPORTS: dict[str, Export] = {
+    "json": Export("postmortems.json", "every post-mortem, its findings and its action items", postmortems_json),
+    "csv": Export("action-items.csv", "one row per action item", action_items_csv),
+    "ics": Export("action-items.ics", "an iCalendar event per open action item on its due date", action_items_ics),
+    "rss": Export("feed.xml", "an RSS 2.0 feed of post-mortems, newest first", feed_xml),
+    "schema": Export("postmortem.schema.json", "the front matter's JSON Schema, for editors", schema_json),
+}
+"""The exports by the name the `exports` option gives them, in the order they are written."""
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -243,18 +278,14 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_exports(folder: Path, library: Library, site_name: str, site_url: str | None, description: str) -> list[Path]:
-    """Write every export into `folder` (the post-mortem folder of `site_dir`)."""
-    contents = {
-        "postmortems.json": postmortems_json(library, site_url),
-        "action-items.csv": action_items_csv(library, site_url),
-        "action-items.ics": action_items_ics(library, site_url),
-        "feed.xml": feed_xml(library, site_name, site_url, description),
-        "postmortem.schema.json": schema_json(),
-    }
+def write_exports(folder: Path, library: Library, site: Site, names: Iterable[str] = EXPORTS) -> list[Path]:
+    """Write the exports `names` (default: all) into `folder`, the post-mortem folder of `site_dir`,
+    in the order of `EXPORTS`; returns the files written."""
+    wanted = set(names)
     written = []
-    for name, text in contents.items():
-        write_atomic(folder / name, text)
-        written.append(folder / name)
+    for name, export in EXPORTS.items():
+        if name in wanted:
+            write_atomic(folder / export.file, export.text(library, site))
+            written.append(folder / export.file)
     return written
 

@@ -5,7 +5,7 @@ text) plus HTML blocks for its tables: Markdown templates call `actions_table(..
 `entries_table(...)`, which leave a placeholder comment; the block's HTML, rendered from an HTML
 template with every value escaped, replaces the placeholder after MkDocs has converted the Markdown.
 Large tables never go through Python-Markdown, and each action item's cells are built once per build
-however many pages list it.
+however many pages list it. What a page's template may use is `PageContext`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,9 +22,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..library import ActionRef, Entry, Library, RegisterRow, response_times
-from ..parse import section_key
+from ..template import Key, Template
 from ..model import ActionState, Finding, FrontMatter, Level, RegulatoryLine, RenderedFacts
 from ..report import describe_counts
+from ..text import plural, slugify
 from . import charts, environment, md_link
 
 
@@ -78,12 +79,12 @@ _PERMALINK = re.compile(r"<a[^>]*\bheaderlink\b[^>]*>.*?</a>", re.DOTALL)  # the
 _TEXT_BETWEEN_TAGS = re.compile(r"(?:^|>)[^<]*?[^\s<]")  # a row with any text, without stripping its tags
 
 
-def _action_table(html: str) -> tuple[int, int, list[str]] | None:
+def _action_table(html: str, template: Template) -> tuple[int, int, list[str]] | None:
     """Where the action-items table's body is in a rendered page, split into rows: (start, end, parts),
     `parts[0]` being what precedes the first row. The table is the first after the heading that names
     the section, as the parser found it."""
     heading = next(
-        (m for m in _HEADING.finditer(html) if section_key(_TAG.sub("", _PERMALINK.sub("", m.group(2)))) == "actions"),
+        (m for m in _HEADING.finditer(html) if template.section_key(_TAG.sub("", _PERMALINK.sub("", m.group(2)))) == Key.ACTIONS),
         None,
     )
     if heading is None:
@@ -95,19 +96,19 @@ def _action_table(html: str) -> tuple[int, int, list[str]] | None:
     return start, end, html[start:end].split("<tr>")  # MkDocs' tables: each row opens with a bare <tr>
 
 
-def rendered_facts(html: str) -> RenderedFacts:
+def rendered_facts(html: str, template: Template) -> RenderedFacts:
     """What a rendered page's content shows: its headings' text and the rows of its action table that
     have any text (as the parser counts items)."""
     headings = tuple(_TAG.sub("", _PERMALINK.sub("", m.group(2))).strip() for m in _HEADING.finditer(html))
-    table = _action_table(html)
+    table = _action_table(html, template)
     rows = sum(1 for row in table[2][1:] if _TEXT_BETWEEN_TAGS.search(row)) if table else 0
     return RenderedFacts(headings=headings, action_rows=rows)
 
 
-def anchor_action_rows(html: str, anchors: list[str]) -> str:
+def anchor_action_rows(html: str, anchors: list[str], template: Template) -> str:
     """Give the action-items table's rows their anchors (`<tr id="action-3">`) in a rendered page: the
     rows with any text, in order (an empty row in the Markdown gets no anchor, as it gets no item)."""
-    table = _action_table(html) if anchors else None
+    table = _action_table(html, template) if anchors else None
     if table is None:
         return html
     start, end, rows = table
@@ -155,25 +156,26 @@ class Renderer:
 
     def page(self, page: LibraryPage, page_url: str) -> RenderedPage:
         """One generated page, for the URL MkDocs gives it."""
-        rendered = RenderedPage("")
-        context = self._context(self.uri(page.name), page_url, rendered)
-        rendered.markdown = self.markdown.get_template(page.template).render(**context, title=page.title, current=page.name)
-        return rendered
+        return self._render(page.template, self.uri(page.name), page_url, page)
 
     def library_table(self, page_uri: str, page_url: str) -> RenderedPage:
         """The table of post-mortems, for a hand-written index page (`<!-- postmortem:library -->`)."""
+        return self._render("library-table.md", page_uri, page_url, None)
+
+    def _render(self, template: str, page_uri: str, page_url: str, page: LibraryPage | None) -> RenderedPage:
         rendered = RenderedPage("")
-        context = self._context(page_uri, page_url, rendered)
-        rendered.markdown = self.markdown.get_template("library-table.md").render(**context)
+        context = PageContext(self, rendered, page_uri, page_url, page)
+        rendered.markdown = self.markdown.get_template(template).render(template_variables(context))
         return rendered
 
     @cached_property
-    def _charts(self) -> dict[str, Markup]:
+    def charts(self) -> dict[str, Markup]:
+        """The home page's charts (SVG), drawn once per build."""
         library = self.library
         dated = [entry for entry in library.entries if entry.postmortem.meta]
         newest_first = sorted(dated, key=lambda entry: entry.postmortem.meta.incident_date, reverse=True)  # type: ignore[union-attr]
         return {
-            "incidents": charts.incidents_per_month(library.incidents_per_month()),
+            "incidents": charts.incidents_per_month(library.incidents_per_month(), lambda name: severity_class(name, library.template)),
             "burndown": charts.burndown(library.burndown()),
             "durations": charts.durations(
                 [
@@ -184,69 +186,17 @@ class Renderer:
             ),
         }
 
-    def _context(self, page_uri: str, page_url: str, rendered: RenderedPage) -> dict[str, object]:
-        """What templates may use: the library, and helpers that make links relative to this page."""
-        base = page_url
+    def block(self, rendered: RenderedPage, html: str) -> Markup:
+        """HTML that MkDocs' Markdown and search should not read: a placeholder now, the HTML in the
+        finished page (`RenderedPage.fill`)."""
+        if not html:
+            return Markup("")
+        number = str(next(self._blocks))
+        rendered.blocks[number] = html
+        return Markup(f"\n\n<!-- postmortem-block-{number} -->\n\n")
 
-        def embed(html: str) -> Markup:
-            """HTML that MkDocs' Markdown and search should not read: a placeholder now, the HTML in
-            the finished page (`RenderedPage.fill`)."""
-            if not html:
-                return Markup("")
-            number = str(next(self._blocks))
-            rendered.blocks[number] = html
-            return Markup(f"\n\n<!-- postmortem-block-{number} -->\n\n")
-
-        def block(template: str, **values: object) -> Markup:
-            return embed(self.html.get_template(template).render(**values))
-
-        def actions_table(refs: Sequence[ActionRef], columns: Sequence[str]) -> Markup:
-            rows = [self._cells_for_action(ref, base) for ref in refs]
-            return block("blocks/table.html", columns=columns, headers=ACTION_HEADERS, rows=rows, kind="actions")
-
-        def entries_table(entries: Sequence[Entry], columns: Sequence[str], extra: dict[str, dict[str, Markup]] | None = None) -> Markup:
-            rows = [self._cells_for_entry(entry, base) | (extra or {}).get(entry.path, {}) for entry in entries]
-            return block("blocks/table.html", columns=columns, headers=ENTRY_HEADERS, rows=rows, kind="postmortems")
-
-        def link(entry: Entry) -> Markup:
-            return md_link(entry.title, entry.src_uri, page_uri)
-
-        def page_link(name: str, text: str, anchor: str | None = None) -> Markup:
-            return md_link(text, self.uri(name), page_uri, anchor)
-
-        recent = self.library.today - dt.timedelta(days=RECENT_DAYS)
-        return {
-            "library": self.library,
-            "today": self.library.today,
-            "recent_days": RECENT_DAYS,
-            "recent_only": lambda refs: [r for r in refs if (r.item.completed or r.item.due_date or dt.date.min) >= recent],
-            "actions_table": actions_table,
-            "entries_table": entries_table,
-            "link": link,
-            "page_link": page_link,
-            "library_pages": LIBRARY_PAGES,
-            "agent_anchor": agent_anchor,
-            "anchor_span": lambda anchor: Markup(f'<span id="{escape(anchor)}"></span>'),
-            "duration": duration,
-            "register_cells": lambda rows: {
-                row.entry.path: {"applicable": Markup(escape(applicable_labels(row))), "art73": Markup(escape(art73(row)))}
-                for row in rows
-            },
-            "register_lines": lambda rows: {
-                row.entry.path: {
-                    "eu_ai_act": regulatory_cell([row.eu_ai_act]),
-                    "sector": regulatory_cell(row.sector),
-                    "internal_audit": regulatory_cell([row.internal_audit]),
-                }
-                for row in rows
-            },
-            "plural": lambda n, word: f"{n} {word}{'' if n == 1 else 's'}",
-            "chart_incidents": lambda: embed(self._charts["incidents"]),
-            "chart_burndown": lambda: embed(self._charts["burndown"]),
-            "chart_durations": lambda: embed(self._charts["durations"]),
-        }
-
-    def _cells_for_action(self, ref: ActionRef, base: str) -> dict[str, Markup]:
+    def cells_for_action(self, ref: ActionRef, base: str) -> dict[str, Markup]:
+        """An action item's table cells as seen from the page at `base`, built once per page URL."""
         key = (base, id(ref))
         cells = self._action_cells.get(key)
         if cells is None:
@@ -265,7 +215,8 @@ class Renderer:
             self._action_cells[key] = cells
         return cells
 
-    def _cells_for_entry(self, entry: Entry, base: str) -> dict[str, Markup]:
+    def cells_for_entry(self, entry: Entry, base: str) -> dict[str, Markup]:
+        """A post-mortem's table cells as seen from the page at `base`, built once per page URL."""
         key = (base, entry.path)
         cells = self._entry_cells.get(key)
         if cells is None:
@@ -277,7 +228,7 @@ class Renderer:
                 "agent": Markup(
                     f'<a href="{escape(agents)}#{escape(agent_anchor(meta.agent))}">{escape(meta.agent)}</a>' if meta else ""
                 ),
-                "severity": severity_badge(meta),
+                "severity": severity_badge(meta, self.library.template),
                 "status": Markup(escape(meta.status.value if meta else "")),
                 "postmortem": Markup(f'<a href="{escape(relative_url(entry.url, base))}">{escape(entry.title)}</a>'),
                 "items": Markup(f"{open_items} / {total}"),
@@ -297,6 +248,7 @@ class Renderer:
         return self.html.get_template("card.html").render(
             entry=entry,
             meta=entry.postmortem.meta,
+            severity_badge=severity_badge(entry.postmortem.meta, self.library.template),
             open_items=sum(1 for ref in refs if ref.is_open),
             overdue=sum(1 for ref in refs if ref.overdue_days is not None),
             total_items=len(refs),
@@ -305,6 +257,158 @@ class Renderer:
             findings_title=describe_counts(entry.findings),
             findings_css=_findings_css(entry.findings),
         )
+
+
+class PageContext:
+    """What a library page's template may use: the contract with the templates a site overrides (in
+    the `templates` option's folder, or in `postmortem/` under the theme's `custom_dir`).
+
+    Every public property and method of this class is a template variable of the same name:
+    `{{ plural(library.entries | length, "post-mortem") }}`, `{{ actions_table(refs, ["due", "action"]) }}`.
+    A Markdown template escapes every value for Markdown unless it is `Markup`; the tables, charts,
+    links and anchors below are `Markup`, their links relative to the page being rendered, and
+    `blocks/table.html` renders each table with every value HTML-escaped. The contract only grows:
+    no name is removed or given another meaning, so an override written for an earlier version keeps
+    working.
+    """
+
+    def __init__(
+        self, renderer: Renderer, rendered: RenderedPage, page_uri: str, page_url: str, page: LibraryPage | None = None
+    ) -> None:
+        self._renderer = renderer
+        self._rendered = rendered  # where the page's HTML blocks go
+        self._page_uri = page_uri  # its source path: Markdown links from it are relative to it
+        self._page_url = page_url  # its URL: the tables' HTML links are relative to it
+        self._page = page
+
+    @property
+    def library(self) -> Library:
+        """Every post-mortem (`library.entries`, newest incident first) and action item (`library.actions`,
+        `library.open_actions`), and the views of them: `by_owner()`, `due_buckets()`, `agents()`,
+        `register()`, `quarters()`, `failed()`, `count_by("severity")`, `count_by("status")`."""
+        return self._renderer.library
+
+    @property
+    def today(self) -> dt.date:
+        """The day deadlines and overdue items are judged by."""
+        return self._renderer.library.today
+
+    @property
+    def title(self) -> str | None:
+        """The library page's title (`# {{ title }}`); None in the table of a hand-written index."""
+        return self._page.title if self._page else None
+
+    @property
+    def current(self) -> str | None:
+        """The library page's file name (`agents.md`), which the menu shows unlinked; None in the table
+        of a hand-written index."""
+        return self._page.name if self._page else None
+
+    @property
+    def library_pages(self) -> tuple[LibraryPage, ...]:
+        """The six library pages in menu order, each with its `name`, `template` and `title`."""
+        return LIBRARY_PAGES
+
+    @property
+    def recent_days(self) -> int:
+        """How many days back `recent_only` keeps closed items (older ones are in the exports)."""
+        return RECENT_DAYS
+
+    def recent_only(self, refs: Iterable[ActionRef]) -> list[ActionRef]:
+        """The items completed (or, without a completion date, due) in the last `recent_days` days."""
+        recent = self.today - dt.timedelta(days=RECENT_DAYS)
+        return [ref for ref in refs if (ref.item.completed or ref.item.due_date or dt.date.min) >= recent]
+
+    def actions_table(self, refs: Sequence[ActionRef], columns: Sequence[str]) -> Markup:
+        """A table of action items; `columns` of `ACTION_HEADERS`: due, completed, action (linked to its
+        row), owner, state (open, in progress, …), status (the cell as written), postmortem, agent."""
+        rows = [self._renderer.cells_for_action(ref, self._page_url) for ref in refs]
+        return self._table(columns, ACTION_HEADERS, rows, "actions")
+
+    def entries_table(
+        self, entries: Sequence[Entry], columns: Sequence[str], extra: dict[str, dict[str, Markup]] | None = None
+    ) -> Markup:
+        """A table of post-mortems; `columns` of `ENTRY_HEADERS`: incident, agent, severity, status,
+        postmortem, items, health, on_time, and those that `extra` (post-mortem path → column → cell,
+        from `register_cells` or `register_lines`) gives."""
+        rows = [self._renderer.cells_for_entry(entry, self._page_url) | (extra or {}).get(entry.path, {}) for entry in entries]
+        return self._table(columns, ENTRY_HEADERS, rows, "postmortems")
+
+    def link(self, entry: Entry) -> Markup:
+        """A Markdown link to a post-mortem, titled with its title."""
+        return md_link(entry.title, entry.src_uri, self._page_uri)
+
+    def page_link(self, name: str, text: str, anchor: str | None = None) -> Markup:
+        """A Markdown link to a library page by its file name (`agents.md`), to `anchor` on it if given."""
+        return md_link(text, self._renderer.uri(name), self._page_uri, anchor)
+
+    @staticmethod
+    def agent_anchor(agent: str) -> str:
+        """The anchor of an agent's section of the agents page (`agent-finance-invoice-recon`)."""
+        return agent_anchor(agent)
+
+    @staticmethod
+    def anchor_span(anchor: str) -> Markup:
+        """An empty element with this id, so a heading can carry an anchor of its own."""
+        return Markup(f'<span id="{escape(anchor)}"></span>')
+
+    @staticmethod
+    def duration(delta: dt.timedelta | None) -> str:
+        """A duration as `2 h 05 min` or `45 min`; `–` for none."""
+        return duration(delta)
+
+    @staticmethod
+    def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+        """The count and its noun: `1 incident`, `3 incidents` (`plural_form` for a noun without an s)."""
+        return plural(count, noun, plural_form)
+
+    @staticmethod
+    def register_cells(rows: Iterable[RegisterRow]) -> dict[str, dict[str, Markup]]:
+        """`entries_table`'s `extra` cells of register rows: `applicable` (the applicable regulations)
+        and `art73` (the Article 73 report's deadline)."""
+        return {
+            row.entry.path: {"applicable": Markup(escape(applicable_labels(row))), "art73": Markup(escape(art73(row)))}
+            for row in rows
+        }
+
+    @staticmethod
+    def register_lines(rows: Iterable[RegisterRow]) -> dict[str, dict[str, Markup]]:
+        """`entries_table`'s `extra` cells of register rows: each answer of section 9, in `eu_ai_act`,
+        `sector` and `internal_audit`, with its label and `applicable` highlighted."""
+        return {
+            row.entry.path: {
+                "eu_ai_act": regulatory_cell([row.eu_ai_act]),
+                "sector": regulatory_cell(row.sector),
+                "internal_audit": regulatory_cell([row.internal_audit]),
+            }
+            for row in rows
+        }
+
+    def chart_incidents(self) -> Markup:
+        """The chart of incidents per month, by severity (empty without dated post-mortems)."""
+        return self._renderer.block(self._rendered, self._renderer.charts["incidents"])
+
+    def chart_burndown(self) -> Markup:
+        """The chart of open and closed action items over time (empty without action items)."""
+        return self._renderer.block(self._rendered, self._renderer.charts["burndown"])
+
+    def chart_durations(self) -> Markup:
+        """The chart of time to detect and to mitigate of the latest incidents that give response
+        timestamps (empty when none does)."""
+        return self._renderer.block(self._rendered, self._renderer.charts["durations"])
+
+    def _table(self, columns: Sequence[str], headers: dict[str, str], rows: list[dict[str, Markup]], kind: str) -> Markup:
+        html = self._renderer.html.get_template("blocks/table.html").render(columns=columns, headers=headers, rows=rows, kind=kind)
+        return self._renderer.block(self._rendered, html)
+
+
+TEMPLATE_VARIABLES = tuple(name for name in vars(PageContext) if not name.startswith("_"))
+"""The names of `PageContext` that templates see: its public properties and methods."""
+
+
+def template_variables(context: PageContext) -> dict[str, object]:
+    """The context as a template's variables, by name."""
+    return {name: getattr(context, name) for name in TEMPLATE_VARIABLES}
 
 
 def findings_box(html: jinja2.Environment, findings: list[Finding]) -> str:
@@ -324,14 +428,19 @@ def _findings_css(findings: list[Finding]) -> str:
 
 
 def agent_anchor(agent: str) -> str:
-    return "agent-" + (re.sub(r"[^a-z0-9]+", "-", agent.casefold()).strip("-") or "unknown")
+    return "agent-" + (slugify(agent) or "unknown")
 
 
-def severity_badge(meta: FrontMatter | None) -> Markup:
+def severity_badge(meta: FrontMatter | None, template: Template) -> Markup:
+    """The severity as a badge coloured by its rank on the scale (`pm-sev-1` for the most severe)."""
     if meta is None:
         return Markup("")
-    value = meta.severity.value
-    return Markup(f'<span class="pm-badge pm-{value.lower()}">{value}</span>')
+    return Markup(f'<span class="pm-badge {severity_class(meta.severity, template)}">{escape(meta.severity)}</span>')
+
+
+def severity_class(name: str, template: Template) -> str:
+    """`pm-sev-1` … `pm-sev-4`: the CSS class of a severity, by its rank (the scale's names may be anything)."""
+    return f"pm-sev-{min(template.severity_rank(name), 3) + 1}"
 
 
 def health(entry: Entry) -> Markup:
@@ -348,8 +457,7 @@ def due(ref: ActionRef) -> Markup:
     """The due date, with how many days overdue for an open item past it."""
     text = escape(ref.item.due_date.isoformat() if ref.item.due_date else ref.item.due)
     if ref.overdue_days is not None:
-        days = ref.overdue_days
-        text += Markup(f' <span class="pm-overdue">⚠ {days} day{"" if days == 1 else "s"} overdue</span>')
+        text += Markup(f' <span class="pm-overdue">⚠ {plural(ref.overdue_days, "day")} overdue</span>')
     return Markup(text)
 
 

@@ -1,105 +1,142 @@
-"""The rule registry: each rule is a small function with an id, a slug, a default level and a docstring.
+"""The rule registry: an ordered list of rules, and the engine that runs them on a page.
 
 A rule reads a parsed `PostMortem` and yields `Violation`s (line, what is wrong, how to fix it); the
-registry turns them into `Finding`s at the level the configuration gives the rule.
+engine turns them into `Finding`s at the level the configuration gives the rule, and drops those a
+waiver covers. `RULES` is the built-in set; `RuleSet.extend` adds a site's or a test's own.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import inspect
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Iterator
 
 from ..model import Finding, Level, PostMortem
+from . import actions, frontmatter, narrative, process, regulatory, rendering, signoff, structure
+from .base import LIBRARY_VIEW, Context, Library, Rule, Scope, Violation, rule
+
+__all__ = ["RULES", "Context", "Library", "Rule", "RuleSet", "Scope", "Violation", "finding_order", "rule", "run_rules"]
 
 
-@dataclass(frozen=True)
-class Violation:
-    line: int
-    message: str
-    fix: str
+class RuleSet:
+    """Rules in the order they run, found by id (`PM403`, any case) or slug (`single-owner`)."""
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        self._by_name: dict[str, Rule] = {}
+        for r in rules:
+            if r.id in self._by_name or r.slug in self._by_name:
+                raise ValueError(f"duplicate rule {r.id} ({r.slug})")
+            self._by_name[r.id] = self._by_name[r.slug] = r
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self._by_name[rule_id]
+
+    def ids(self) -> list[str]:
+        return [r.id for r in self.rules]
+
+    def names(self) -> frozenset[str]:
+        """Every id and slug."""
+        return frozenset(self._by_name)
+
+    def find(self, name: str) -> Rule | None:
+        """A rule by id or slug."""
+        return self._by_name.get(name.strip().upper()) or self._by_name.get(name.strip().lower())
+
+    def extend(self, *more: Rule) -> RuleSet:
+        """These rules and `more`, after them."""
+        return RuleSet((*self.rules, *more))
+
+    def replace(self, new: Rule) -> RuleSet:
+        """These rules, with the one of `new`'s id swapped for `new`."""
+        return RuleSet(tuple(new if r.id == new.id else r for r in self.rules))
+
+    def library_view(self, levels: dict[str, Level | None]) -> tuple[str, ...]:
+        """The fields of every page that the enabled library rules read."""
+        fields = dict.fromkeys(LIBRARY_VIEW)
+        for r in self.rules:
+            if r.scope == "library" and levels.get(r.id, r.level) is not None:
+                fields.update(dict.fromkeys(r.reads))
+        return tuple(fields)
+
+    def reference_table(self) -> str:
+        """The rule reference as a Markdown table, from the rules' own ids, slugs, levels and docstrings."""
+        rows = ["| Rule | Slug | Default | What it checks |", "|---|---|---|---|"]
+        for r in sorted(self.rules, key=lambda r: r.id):
+            summary = r.summary.replace("|", "\\|")
+            rows.append(f"| {r.id} | `{r.slug}` | {r.level.value} | {summary} |")
+        return "\n".join(rows)
 
 
-@dataclass(frozen=True)
-class Context:
-    """What rules may know besides the page: the date, the calendar, the people file, the library."""
-
-    today: dt.date
-    holidays: str | None = None
-    owners: dict[str, str] | None = None  # folded name or alias → person, when a people file is given
-    incidents: dict[tuple[str, dt.date], list[str]] = field(default_factory=dict)  # (agent, date) → pages
-    markdown_extensions: frozenset[str] = frozenset()  # the site's, by short name: how MkDocs renders
-
-
-Check = Callable[[PostMortem, Context], Iterable[Violation]]
-Scope = Literal["page", "library", "rendered"]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A registered check. A `library` rule compares a page with the others (through `Context.incidents`)
-    and reads only the page's path, front matter and waivers, so it runs once every page is parsed; a
-    `rendered` rule compares the page with what MkDocs rendered of it, so only a build runs it."""
-
-    id: str
-    slug: str
-    level: Level
-    check: Check
-    scope: Scope = "page"
-
-    @property
-    def doc(self) -> str:
-        """The rule's documentation: its docstring."""
-        return inspect.cleandoc(self.check.__doc__ or "")
-
-    @property
-    def summary(self) -> str:
-        """The first sentence of the docstring, for the rule table."""
-        return self.doc.split("\n\n", 1)[0].replace("\n", " ")
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(rule_id: str, slug: str, level: Level, scope: Scope = "page") -> Callable[[Check], Check]:
-    """Register a check as a rule."""
-
-    def register(check: Check) -> Check:
-        if rule_id in RULES:
-            raise ValueError(f"duplicate rule id {rule_id}")
-        RULES[rule_id] = Rule(rule_id, slug, level, check, scope)
-        return check
-
-    return register
-
-
-def find_rule(name: str) -> Rule | None:
-    """A rule by id (`PM403`, any case) or slug (`single-owner`)."""
-    upper = name.strip().upper()
-    if upper in RULES:
-        return RULES[upper]
-    return next((r for r in RULES.values() if r.slug == name.strip().lower()), None)
+RULES = RuleSet((
+    structure.unreadable,
+    structure.waiver_reason,
+    rendering.renders_differently,
+    rendering.list_indent,
+    rendering.rendered_page_differs,
+    frontmatter.front_matter_yaml,
+    frontmatter.front_matter_required,
+    frontmatter.front_matter_value,
+    frontmatter.severity_without_postmortem,
+    frontmatter.unknown_key,
+    frontmatter.header_matches,
+    frontmatter.duplicate_incident,
+    structure.section_missing,
+    structure.placeholder,
+    structure.summary_length,
+    structure.section_content,
+    narrative.timeline_table,
+    narrative.timeline_time,
+    narrative.timeline_order,
+    narrative.impact_rows,
+    narrative.blameless,
+    narrative.five_whys,
+    narrative.systemic_cause,
+    actions.action_items_missing,
+    actions.action_item_incomplete,
+    actions.single_owner,
+    actions.due_date,
+    actions.action_status,
+    actions.closed_with_open_items,
+    actions.open_with_all_done,
+    actions.vague_action,
+    actions.upstream_update,
+    actions.action_overdue,
+    actions.unknown_owner,
+    regulatory.regulatory_line,
+    regulatory.na_without_reasoning,
+    signoff.sign_off,
+    signoff.sign_off_before_write_up,
+    process.write_up_deadline_rule,
+))
 
 
 def run_rules(
-    pm: PostMortem, context: Context, levels: dict[str, Level | None] | None = None, scope: Scope | None = None
+    pm: PostMortem,
+    context: Context,
+    levels: dict[str, Level | None] | None = None,
+    scope: Scope | None = None,
+    rules: RuleSet = RULES,
 ) -> list[Finding]:
     """Every finding of every enabled rule (of `scope`, or all) on one post-mortem, in `finding_order`.
 
-    Findings waived by a disable comment or the front matter's `accept:` list are dropped; PM002,
-    which reports waivers without a reason, cannot itself be waived.
+    Findings waived by a disable comment or the front matter's `accept:` list are dropped, unless
+    the rule is not `waivable`. A page that could not be read gets only the rules that say they
+    run `on_unreadable`.
     """
     levels = levels or {}
-    waived = _waivers(pm)
+    waived = _waivers(pm, rules)
     findings: list[Finding] = []
-    for r in RULES.values():
+    for r in rules:
         level = levels.get(r.id, r.level)
-        if level is None or (pm.skipped and r.id != "PM001") or (scope is not None and r.scope != scope):
+        if level is None or (pm.skipped and not r.on_unreadable) or (scope is not None and r.scope != scope):
             continue
-        for violation in r.check(pm, context):
-            if r.id != UNWAIVABLE and any(first <= violation.line <= last for first, last in waived.get(r.id, ())):
+        for violation in r(pm, context):
+            if r.waivable and any(first <= violation.line <= last for first, last in waived.get(r.id, ())):
                 continue
             findings.append(
                 Finding(
@@ -121,30 +158,14 @@ def finding_order(finding: Finding) -> tuple[int, int, str]:
     return finding.line, finding.level.rank, finding.rule
 
 
-UNWAIVABLE = "PM002"
-
-
-def _waivers(pm: PostMortem) -> dict[str, list[tuple[int, int]]]:
+def _waivers(pm: PostMortem, rules: RuleSet) -> dict[str, list[tuple[int, int]]]:
     """Rule id → the line ranges where it is waived (the whole page for front-matter `accept:`)."""
     waived: dict[str, list[tuple[int, int]]] = {}
     for suppression in pm.suppressions:
         for name in suppression.rules:
-            if found := find_rule(name):
+            if found := rules.find(name):
                 waived.setdefault(found.id, []).append((suppression.first_line, suppression.last_line))
     for acceptance in pm.meta.accept if pm.meta else []:
-        if found := find_rule(acceptance.rule):
+        if found := rules.find(acceptance.rule):
             waived.setdefault(found.id, []).append((1, 1 << 30))
     return waived
-
-
-def reference_table() -> str:
-    """The rule reference as a Markdown table, from the rules' own ids, slugs, levels and docstrings."""
-    rows = ["| Rule | Slug | Default | What it checks |", "|---|---|---|---|"]
-    for r in sorted(RULES.values(), key=lambda r: r.id):
-        summary = r.summary.replace("|", "\\|")
-        rows.append(f"| {r.id} | `{r.slug}` | {r.level.value} | {summary} |")
-    return "\n".join(rows)
-
-
-# Importing the rule modules registers their rules, in id order.
-from . import frontmatter, rendering, structure, narrative, actions, regulatory, signoff, process  # noqa: E402,F401

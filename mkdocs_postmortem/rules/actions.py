@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from ..headings import without_parentheticals
 from ..model import ActionItem, Level, PostMortem, Status
-from ..parse import without_parentheticals
-from . import Context, Violation, rule
+from ..template import Key
+from .base import Context, Violation, rule
 
 _OWNER_SEPARATOR = re.compile(r"\s*\+\s*|\s+&\s+|(?<=\w)\s*/\s*(?=\w)|\s*,\s*|\s*;\s*|\s+and\s+", re.IGNORECASE)
 _VAGUE_VERB = re.compile(
@@ -52,13 +53,13 @@ def _label(item: ActionItem) -> str:
 @rule("PM401", "action-items-missing", Level.ERROR)
 def action_items_missing(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Section 7 has an action-items table (`| # | Action | Severity | Owner | Due | Status |`) with items."""
-    if "actions" not in pm.sections:
+    if Key.ACTIONS not in pm.sections:
         return
     if not pm.actions:
         yield Violation(
-            pm.section_line("actions"),
+            pm.section_line(Key.ACTIONS),
             "there are no action items" if pm.actions is not None else "there is no action-items table",
-            "add a `| # | Action | Severity | Owner | Due | Status |` table with at least one item",
+            f"add a `| {' | '.join(c.title for c in ctx.template.action_columns.values())} |` table with at least one item",
         )
 
 
@@ -157,7 +158,7 @@ def upstream_update(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """
     if pm.actions and not any(_UPSTREAM.search(item.action) for item in pm.actions):
         yield Violation(
-            pm.section_line("actions"),
+            pm.section_line(Key.ACTIONS),
             "no action item updates the runbook, Agent Card, framework or standards",
             "add an item that records the lesson upstream, e.g. 'Update runbook section 4 with this failure mode'",
         )

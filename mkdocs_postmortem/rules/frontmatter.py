@@ -5,9 +5,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ..model import FrontMatter, Level, PostMortem, normalise_severity
-from ..parse import parse_date, without_parentheticals
-from . import Context, Violation, rule
+from ..headings import without_parentheticals
+from pydantic_core import PydanticCustomError
+
+from ..model import FrontMatter, Level, PostMortem
+from ..parse import parse_date
+from .base import Context, Violation, rule
 
 _EXAMPLE = "agent: finance-invoice-recon, severity: Sev-2, incident_date: 2026-08-14, date: 2026-08-19, author: …, status: open"
 
@@ -59,7 +62,7 @@ def front_matter_value(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Each front-matter value has the right type: a slug, a severity, real dates, a known status."""
     hints = {
         "agent": "use the Agent ID as a lowercase slug, e.g. `finance-invoice-recon`",
-        "severity": "use Sev-1, Sev-2 or Sev-3 (Sev-4 needs no post-mortem)",
+        "severity": _severity_hint(ctx),
         "incident_date": "write the date as YYYY-MM-DD",
         "date": "write the date as YYYY-MM-DD",
         "awareness_date": "write the date as YYYY-MM-DD",
@@ -78,13 +81,13 @@ def front_matter_value(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
 
 @rule("PM104", "severity-needs-no-postmortem", Level.ERROR)
-def severity_four(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+def severity_without_postmortem(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Sev-4 incidents (minor cosmetic) get no post-mortem: they are noted in the agent's issue tracker."""
     for problem in pm.meta_problems:
         if problem.kind == "sev4":
             yield Violation(
                 problem.line,
-                "Sev-4 needs no post-mortem",
+                problem.message,
                 "note the incident in the agent's issue tracker instead, or correct the severity",
             )
 
@@ -124,10 +127,10 @@ def header_matches(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             agrees = parse_date(value) == meta.date
             expected = meta.date.isoformat()
         elif header.key == "severity":
-            expected = meta.severity.value
+            expected = meta.severity
             try:
-                agrees = normalise_severity(value.split()[0]) == expected
-            except (ValueError, IndexError):
+                agrees = ctx.template.severity(value.split()[0]) == expected
+            except (PydanticCustomError, IndexError):
                 agrees = False
         else:
             first = value.split()[0].strip(".,—-").casefold() if value.split() else ""
@@ -141,6 +144,13 @@ def header_matches(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             )
 
 
+def _severity_hint(ctx: Context) -> str:
+    """`use Sev-1, Sev-2 or Sev-3 (Sev-4 needs no post-mortem)`, in the template's names."""
+    none = ctx.template.without_postmortem()
+    needs_none = f" ({' and '.join(none)} need{'s' if len(none) == 1 else ''} no post-mortem)" if none else ""
+    return f"use {ctx.template.severity_choices()}{needs_none}"
+
+
 def _person(text: str) -> str:
     return without_parentheticals(text).casefold()
 
@@ -151,7 +161,7 @@ def duplicate_incident(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """One incident, one post-mortem: no other page has the same agent and incident_date."""
     if pm.meta is None:
         return
-    others = [p for p in ctx.incidents.get((pm.meta.agent, pm.meta.incident_date), []) if p != pm.path]
+    others = [p for p in ctx.library.incidents.get((pm.meta.agent, pm.meta.incident_date), []) if p != pm.path]
     if others:
         yield Violation(
             pm.meta_lines.get("incident_date", 1),

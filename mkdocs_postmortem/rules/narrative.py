@@ -6,9 +6,10 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from ..headings import without_parentheticals
 from ..model import Level, PostMortem
-from ..parse import without_parentheticals
-from . import Context, Violation, rule
+from ..template import Key
+from .base import Context, Violation, rule
 
 _PLACEHOLDER = re.compile(r"^\[.*\]$")
 
@@ -16,16 +17,16 @@ _PLACEHOLDER = re.compile(r"^\[.*\]$")
 @rule("PM301", "timeline-table", Level.ERROR)
 def timeline_table(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The timeline is a `| Time (UTC) | Event |` table with at least one filled row."""
-    if "timeline" not in pm.sections:
+    if Key.TIMELINE not in pm.sections:
         return
     if pm.timeline is None:
         yield Violation(
-            pm.section_line("timeline"),
+            pm.section_line(Key.TIMELINE),
             "the timeline has no table",
             "add a `| Time (UTC) | Event |` table with one row per event",
         )
     elif not pm.timeline:
-        yield Violation(pm.section_line("timeline"), "the timeline table has no rows", "add one row per event")
+        yield Violation(pm.section_line(Key.TIMELINE), "the timeline table has no rows", "add one row per event")
 
 
 @rule("PM302", "timeline-time", Level.ERROR)
@@ -76,14 +77,14 @@ def timeline_order(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 @rule("PM311", "impact-required-rows", Level.ERROR)
 def impact_rows(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The impact table has filled `Customer impact` and `Regulatory exposure` rows ("None" is an answer)."""
-    if "impact" not in pm.sections:
+    if Key.IMPACT not in pm.sections:
         return
     rows = pm.impact or []
     for label in ("Customer impact", "Regulatory exposure"):
         row = next((r for r in rows if r.dimension.casefold().startswith(label.casefold())), None)
         if row is None:
             yield Violation(
-                pm.section_line("impact"),
+                pm.section_line(Key.IMPACT),
                 f"the impact table has no '{label}' row",
                 f"add a `| {label} | None / describe |` row",
             )
@@ -164,14 +165,14 @@ def five_whys(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     The classic numbered form reads the same: `1. Why did X? — Because Y.`, or the answer on the line
     below its question.
     """
-    if "root_cause" not in pm.sections:
+    if Key.ROOT_CAUSE not in pm.sections:
         return
     for pair in pm.whys:
         if not pair.answer:
             yield Violation(pair.line, f"the question '{pair.question}' has no answer", "answer it: `A: …` after the question")
     if len(pm.whys) < 5:
         yield Violation(
-            pm.section_line("root_cause"),
+            pm.section_line(Key.ROOT_CAUSE),
             f"the root cause has {len(pm.whys)} why{'s' if len(pm.whys) != 1 else ''}, not five",
             "keep asking why (`- Q: Why …? A: Because …`) until you reach a systemic cause: the root cause "
             "is rarely the proximate one",
@@ -181,11 +182,11 @@ def five_whys(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 @rule("PM332", "systemic-cause", Level.ERROR)
 def systemic_cause(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The 5 whys end with a one-sentence `Underlying systemic cause:`."""
-    if "root_cause" not in pm.sections:
+    if Key.ROOT_CAUSE not in pm.sections:
         return
     if pm.systemic_cause is None:
         yield Violation(
-            pm.section_line("root_cause"),
+            pm.section_line(Key.ROOT_CAUSE),
             "the root cause has no 'Underlying systemic cause'",
             "end the section with `**Underlying systemic cause:** <one sentence>`",
         )

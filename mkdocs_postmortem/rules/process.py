@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..dates import WRITE_UP_BUSINESS_DAYS, write_up_deadline
+from ..dates import write_up_deadline
 from ..model import Level, PostMortem
-from . import Context, Violation, rule
+from .base import Context, Violation, rule
 
 
 @rule("PM701", "write-up-deadline", Level.WARNING)
@@ -21,22 +21,22 @@ def write_up_deadline_rule(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     meta = pm.meta
     if meta is None:
         return
-    deadline = write_up_deadline(meta.severity, meta.incident_date, ctx.holidays)
+    days = ctx.template.write_up_days(meta.severity)
+    deadline = write_up_deadline(meta.incident_date, days, ctx.holidays)
     if deadline is None:
         return
-    days = WRITE_UP_BUSINESS_DAYS[meta.severity]
     if pm.is_draft:
         if ctx.today > deadline:
             yield Violation(
                 pm.meta_lines.get("status", 1),
-                f"post-mortem overdue: a {meta.severity.value} post-mortem was due by {deadline.isoformat()} "
+                f"post-mortem overdue: a {meta.severity} post-mortem was due by {deadline.isoformat()} "
                 f"({days} business days after {meta.incident_date.isoformat()})",
                 "finish the write-up and set `status: open`",
             )
     elif meta.date > deadline and not meta.late_reason:
         yield Violation(
             pm.meta_lines.get("date", 1),
-            f"written up on {meta.date.isoformat()}, after the {meta.severity.value} deadline {deadline.isoformat()} "
+            f"written up on {meta.date.isoformat()}, after the {meta.severity} deadline {deadline.isoformat()} "
             f"({days} business days after the incident)",
             'record why in the front matter as `late_reason: "…"` (shown on the card and the quarterly review)',
         )

@@ -7,13 +7,9 @@ from collections.abc import Iterator
 
 from ..model import Level, PostMortem
 from ..parse import regulatory_answer
-from . import Context, Violation, rule
+from ..template import Key
+from .base import Context, Violation, rule
 
-_LINES = {
-    "eu_ai_act": "EU AI Act Article 73 serious incident reporting",
-    "sector": "Sector regulations",
-    "internal_audit": "Internal audit",
-}
 _NOT_APPLICABLE = re.compile(r"^(?:n\s*/\s*a|n\.a\.?|na|not applicable)\b[\s.,;:—–-]*", re.IGNORECASE)
 
 
@@ -31,13 +27,14 @@ def regulatory_line(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
     A named sector regulation (`- SOX — …`, `- HIPAA — …`) counts as the sector line.
     """
-    if "regulatory" not in pm.sections:
+    if Key.REGULATORY not in pm.sections:
         return
-    for kind, label in _LINES.items():
+    for kind, question in ctx.template.regulatory.items():
+        label = question.label
         lines = [line for line in pm.regulatory if line.kind == kind]
         if not lines:
             yield Violation(
-                pm.section_line("regulatory"),
+                pm.section_line(Key.REGULATORY),
                 f"the '{label}' line is missing",
                 f"add `- **{label}:** <answer>` — 'N/A' needs a sentence of why",
             )

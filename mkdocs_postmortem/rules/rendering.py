@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from ..fidelity import reporting_rule
 from ..model import Level, PostMortem
-from ..parse import section_key
-from . import Context, Violation, rule
+from ..template import Key
+from .base import Context, Violation, rule
 
 
 def _reported(pm: PostMortem, ctx: Context, rule_id: str) -> Iterator[Violation]:
@@ -56,7 +56,7 @@ def rendered_page_differs(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """
     if pm.rendered is None or any(reporting_rule(d, ctx.markdown_extensions) == "PM003" for d in pm.divergences):
         return
-    headings = {section_key(text) for text in pm.rendered.headings}
+    headings = {ctx.template.section_key(text) for text in pm.rendered.headings}
     for key, section in pm.sections.items():
         if key not in headings:
             yield Violation(
@@ -66,10 +66,10 @@ def rendered_page_differs(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
                 "takes in what follows), and at the Markdown extensions of the site",
             )
     items = pm.actions or []
-    if "actions" in headings and pm.rendered.action_rows < len(items):
+    if Key.ACTIONS in headings and pm.rendered.action_rows < len(items):
         missing = [item.number for item in items[pm.rendered.action_rows :]]
         yield Violation(
-            pm.section_line("actions"),
+            pm.section_line(Key.ACTIONS),
             f"the rendered action-items table has {pm.rendered.action_rows} rows for {len(items)} action items, "
             f"so links to item{'s' if len(missing) > 1 else ''} {', '.join(missing)} lead nowhere",
             "set the action-items table off with a blank line before and after it, and give every item its own row",

@@ -5,14 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Level, PostMortem
-from . import Context, Violation, rule
+from ..template import Key
+from .base import Context, Violation, rule
 
-ROLES = {
-    "author": "Author",
-    "department": "Reviewer (Department)",
-    "security": "Reviewer (Security)",
-    "sponsor": "Executive sponsor (informed)",
-}
 
 
 @rule("PM601", "sign-off", Level.ERROR)
@@ -23,13 +18,14 @@ def sign_off(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     The columns are found by their headers (`| Name | Role | Date |` reads as well as the template's
     order), and without recognisable headers taken as Role, Name, Date.
     """
-    if "signoff" not in pm.sections or pm.is_draft:
+    if Key.SIGNOFF not in pm.sections or pm.is_draft:
         return
     rows = pm.signoff or []
-    for key, role in ROLES.items():
+    for key, signer in ctx.template.signoff_roles.items():
+        role = signer.title
         row = next((r for r in rows if r.role_key == key), None)
         if row is None:
-            yield Violation(pm.section_line("signoff"), f"the sign-off has no '{role}' row", f"add `| {role} | <name> | <YYYY-MM-DD> |`")
+            yield Violation(pm.section_line(Key.SIGNOFF), f"the sign-off has no '{role}' row", f"add `| {role} | <name> | <YYYY-MM-DD> |`")
             continue
         if row.name and row.date and row.signed is None:
             yield Violation(

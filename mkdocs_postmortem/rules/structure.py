@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ..model import Level, PostMortem
-from ..parse import SECTION_TITLES
-from . import Context, Violation, find_rule, rule
+from ..text import plural
+from .base import Context, Violation, rule
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'’”)\]]*\s+(?=[\"'“(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
@@ -33,7 +33,7 @@ def count_sentences(text: str) -> int:
     return count
 
 
-@rule("PM001", "unreadable", Level.ERROR)
+@rule("PM001", "unreadable", Level.ERROR, on_unreadable=True)
 def unreadable(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The page is UTF-8 text (with or without a byte-order mark) within the size limits.
 
@@ -47,7 +47,7 @@ def unreadable(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             yield Violation(problem.line, problem.message, "split the content, or move bulk data to an attachment and link to it")
 
 
-@rule("PM002", "waiver-reason", Level.WARNING)
+@rule("PM002", "waiver-reason", Level.WARNING, waivable=False)
 def waiver_reason(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Every waiver names known rules and gives a reason.
 
@@ -66,7 +66,7 @@ def waiver_reason(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
         for a in (pm.meta.accept if pm.meta else [])
     ]
     for line, names, reason, syntax in waivers:
-        unknown = [name for name in names if find_rule(name) is None]
+        unknown = [name for name in names if not {name.strip().upper(), name.strip().lower()} & ctx.rule_names]
         if unknown:
             yield Violation(line, f"waiver names unknown rule {', '.join(unknown)}", "use rule ids such as PM409")
         if not reason:
@@ -79,9 +79,13 @@ def section_missing(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
     Headings may carry an emoji and use a common synonym (`Timeline of events`, `Action plan`); a
     heading that is a near miss of a missing section's title (`7. Acton items`) is reported where it is.
+    With a site's own template (`template:`), its sections are the ones required, and an optional
+    section may be left out.
     """
-    keys = list(SECTION_TITLES)
-    for index, (key, title) in enumerate(SECTION_TITLES.items()):
+    template = ctx.template
+    keys = list(template.sections)
+    for index, (key, spec) in enumerate(template.sections.items()):
+        title = template.title(key)
         section = pm.sections.get(key)
         near = next((s for s in pm.near_misses if s.key == key), None) if section is None else None
         if near is not None:
@@ -90,7 +94,7 @@ def section_missing(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
                 f"the heading '{near.heading}' is not a section title, so section '{title}' is missing",
                 f"did you mean '{title}'? write `## {title}`",
             )
-        elif section is None:
+        elif section is None and spec.required:
             # Report where the section belongs: at the next section present, else after the last.
             later = [pm.sections[k].line for k in keys[index + 1 :] if k in pm.sections]
             yield Violation(
@@ -98,7 +102,7 @@ def section_missing(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
                 f"section '{title}' is missing",
                 f"add a `## {title}` heading and fill it in as the template shows",
             )
-        elif section.empty:
+        elif section is not None and section.empty:
             yield Violation(section.line, f"section '{title}' is empty", "fill it in as the template shows")
 
 
@@ -126,3 +130,58 @@ def summary_length(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             "say what happened, when, for how long, who was affected, the root cause and the current state "
             "in 3–5 sentences; details belong in the timeline and impact",
         )
+
+
+@rule("PM204", "section-content", Level.ERROR)
+def section_content(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """Each section holds what the site's template asks of it: its table columns, labelled lines and items.
+
+    Only a site's own template (`template:`) sets these (`columns:`, `labels:`, `min_items:`); the
+    CoE template's sections are checked by their own rules.
+    """
+    for key, content in pm.contents.items():
+        spec, section = ctx.template.sections[key], pm.sections[key]
+        if section.empty:
+            continue  # PM201 says so
+        title = ctx.template.title(key)
+        if spec.contains == "table":
+            if content.table is None:
+                header = " | ".join(spec.columns) or "…"
+                yield Violation(section.line, f"section '{title}' has no table", f"add a `| {header} |` table")
+                continue
+            header = [" ".join(name.split()).casefold() for name in content.table.header]
+            missing = [c for c in spec.columns if not any(h.startswith(c.casefold()) for h in header)]
+            if missing:
+                yield Violation(
+                    content.table.line,
+                    f"the table of '{title}' has no {_listed(missing)} column{'s' if len(missing) > 1 else ''}",
+                    f"give the table the columns {' | '.join(spec.columns)}",
+                )
+            count, noun = content.table.rows, "row"
+        elif spec.contains == "qa":
+            for pair in content.pairs:
+                if not pair.answer:
+                    yield Violation(pair.line, f"the question '{pair.question}' has no answer", "answer it: `A: …` after the question")
+            count, noun = len(content.pairs), "question"
+        elif spec.contains == "labelled":
+            found = {line.label.casefold(): line for line in content.labelled}
+            for label in spec.labels:
+                line = found.get(label.casefold())
+                if line is None:
+                    yield Violation(section.line, f"the '{label}' line of '{title}' is missing", f"add `- **{label}:** <answer>`")
+                elif not line.value:
+                    yield Violation(line.line, f"the '{label}' line has no answer", "answer it")
+            count, noun = len(content.labelled), "line"
+        else:
+            count, noun = len(content.items), "item"
+        if count < spec.min_items:
+            yield Violation(
+                section.line,
+                f"section '{title}' has {plural(count, noun)}, fewer than the template's {spec.min_items}",
+                f"add {plural(spec.min_items - count, noun)} more",
+            )
+
+
+def _listed(names: list[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"

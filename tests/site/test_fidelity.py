@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from mkdocs_postmortem.parse import SECTION_TITLES, section_key
+from mkdocs_postmortem.template import default_template
 from tests.conftest import REPO, as_agent, fixture_text, run_mkdocs, write_site
 
 VALID = fixture_text("valid.md")
@@ -35,7 +35,7 @@ def page_soup(site: Path, url: str) -> BeautifulSoup:
 def section_headings(soup: BeautifulSoup) -> list[str | None]:
     """The section each `h2` of the page's content names, in order."""
     content = soup.find("div", attrs={"role": "main"}) or soup
-    return [section_key(h.get_text(" ", strip=True).rstrip("¶").strip()) for h in content.find_all("h2")]
+    return [default_template().section_key(h.get_text(" ", strip=True).rstrip("¶").strip()) for h in content.find_all("h2")]
 
 
 def line_of(text: str, marker: str) -> int:
@@ -125,7 +125,7 @@ def test_fix_makes_the_check_and_the_rendering_agree(divergent_site: Path, tmp_p
     assert built.returncode == 0, built.stderr
     for name in DIVERGENT:
         soup = page_soup(site / "site/postmortems", name)
-        assert section_headings(soup) == list(SECTION_TITLES), name
+        assert section_headings(soup) == list(default_template().sections), name
     nested = page_soup(site / "site/postmortems", "nested-two-spaces").find(string=lambda s: s and "It was tested" in s)
     assert len(nested.find_parents("ul")) == 2
 
@@ -190,7 +190,7 @@ def test_example_site_renders_every_section_and_every_fragment_link_lands(tmp_pa
     postmortems = [url for url in pages if url.startswith("postmortems/2026-")]
     assert len(postmortems) == 6
     for url in postmortems:
-        assert section_headings(pages[url]) == list(SECTION_TITLES), url
+        assert section_headings(pages[url]) == list(default_template().sections), url
         items = pages[url].find("h2", id="7-action-items").find_next("table").find("tbody").find_all("tr")
         assert [row.get("id") for row in items] == [f"action-{n}" for n in range(1, len(items) + 1)], url
 

@@ -339,9 +339,20 @@ def test_user_index_keeps_its_text_and_can_take_the_table(tmp_path: Path) -> Non
 def test_templates_can_be_overridden(tmp_path: Path) -> None:
     (tmp_path / "overrides").mkdir()
     (tmp_path / "overrides/agents.md").write_text("# {{ title }}\n\nOur own agents page: {{ library.entries | length }}.\n", encoding="utf-8")
-    write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY, "templates": "overrides"})
+    write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY, "overrides": "overrides"})
     assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
     assert "Our own agents page: 1." in content(page(tmp_path, "postmortems/agents/")).get_text()
+
+
+def test_the_old_templates_option_still_works_and_says_its_new_name(tmp_path: Path) -> None:
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides/agents.md").write_text("# {{ title }}\n\nOld option, same page.\n", encoding="utf-8")
+    write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY, "templates": "overrides"})
+    result = run_mkdocs("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING -  postmortem: the option `templates` is now `overrides`" in result.stderr
+    assert "Old option, same page." in content(page(tmp_path, "postmortems/agents/")).get_text()
+    assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 1  # a deprecation is a warning
 
 
 def navbar_links(site: Path) -> list[tuple[str, str]]:

@@ -1,0 +1,121 @@
+"""The options the core reads (folder, rule levels, calendar, "today", people file, template), validated
+with messages that name the option, and the rule context they make."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from .dates import CalendarError, holiday_calendar, resolve_today
+from .model import Level
+from .people import PeopleFileError, load_people
+from .rules import RULES, Context, Rule
+from .template import Template, TemplateError, load_template
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used; the message names the option."""
+
+
+def _path_text(value: object) -> object:
+    """A path-like value as its text: MkDocs reads `!relative $config_dir/…` as a path object."""
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+PathText = Annotated[str, BeforeValidator(_path_text)]
+
+
+class Settings(BaseModel):
+    """The options the core needs; `options.Options` adds those of the site and validates `mkdocs.yml`'s."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dir: str = Field("postmortems", description="Folder of `docs_dir` that holds the post-mortems (its `index.md` files are not post-mortems).")
+    rules: dict[str, str] = Field(
+        default_factory=dict,
+        description="Rule id or slug → `error`, `warning`, `info` or `off` (unquoted off/false: off; on/true: the rule's default level).",
+    )
+    holidays: str | None = Field(None, description="Country (`GB`) or country-subdivision (`US-CA`) whose public holidays are not business days.")
+    today: dt.date | None = Field(None, description="The date deadlines and overdue items are judged by; default `SOURCE_DATE_EPOCH`, else the clock.")
+    owners: PathText | None = Field(None, description="People file (relative to mkdocs.yml) mapping each owner to aliases; unknown owners are then a warning.")
+    template: PathText | None = Field(
+        None,
+        description="The site's post-mortem template (a YAML file relative to mkdocs.yml): sections, sign-off roles, "
+        "regulatory questions, severities; it extends the built-in CoE template.",
+    )
+
+    @field_validator("dir")
+    @classmethod
+    def _dir(cls, value: str) -> str:
+        cleaned = value.strip().strip("/")
+        if not cleaned or cleaned.startswith("..") or "/../" in f"/{cleaned}/" or value.strip().startswith("/"):
+            raise PydanticCustomError("folder", "'{value}' must be a folder inside docs_dir, such as `postmortems`", {"value": value})
+        return cleaned
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _rules(cls, value: object) -> object:
+        """Each rule by its id, each level by its name (`off` for off)."""
+        if not isinstance(value, dict):
+            return value  # pydantic says that it must be a mapping
+        return {_rule(name).id: _level_name(name, level) for name, level in value.items()}
+
+    def levels(self) -> dict[str, Level | None]:
+        """Rule id → configured level (None: off)."""
+        return {rule_id: None if level == OFF else Level(level) for rule_id, level in self.rules.items()}
+
+    def context(self, base_dir: Path = Path(".")) -> Context:
+        """The rule context: "today" resolved, the holiday calendar checked, the people file and the template read."""
+        try:
+            holiday_calendar(self.holidays)
+        except CalendarError as exc:
+            raise ConfigError(f"holidays: {exc}") from exc
+        try:
+            owners = load_people(base_dir / self.owners) if self.owners else None
+        except PeopleFileError as exc:
+            raise ConfigError(str(exc)) from exc
+        return Context(
+            today=resolve_today(self.today), template=self.post_mortem_template(base_dir), holidays=self.holidays, owners=owners
+        )
+
+    def post_mortem_template(self, base_dir: Path = Path(".")) -> Template:
+        """The site's post-mortem template: its `template` file merged onto the CoE template, or that alone."""
+        try:
+            return load_template(base_dir / self.template if self.template else None)
+        except TemplateError as exc:
+            raise ConfigError(f"template: {exc}") from exc
+
+
+OFF = "off"
+_OFF_WORDS = frozenset({"off", "false", "no", "none", "disable", "disabled"})
+_ON_WORDS = frozenset({"on", "true", "yes", "enable", "enabled"})
+
+
+def _rule(name: object) -> Rule:
+    found = RULES.find(str(name))
+    if found is None:
+        close = difflib.get_close_matches(str(name), [*RULES.ids(), *(r.slug for r in RULES)], n=1, cutoff=0.8)
+        hint = f"did you mean '{close[0]}'?" if close else "`mkdocs-postmortem rules` lists them"
+        raise PydanticCustomError("unknown_rule", "unknown rule '{name}' — {hint}", {"name": str(name), "hint": hint})
+    return found
+
+
+def _level_name(name: object, value: object) -> str:
+    """A configured level as its name. YAML reads unquoted off/no/false as False (off) and on/yes/true
+    as True: the rule's default level."""
+    text = str(value).strip().lower() if isinstance(value, (str, bool)) else None
+    if text in _OFF_WORDS:
+        return OFF
+    if text in _ON_WORDS:
+        return _rule(name).level.value
+    if text in {level.value for level in Level}:
+        return text
+    raise PydanticCustomError(
+        "rule_level", "{name}: '{value}' is not a level; use error, warning, info or off", {"name": str(name), "value": value}
+    )
