@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .dates import art73_category, art73_deadline, write_up_deadline
 from .model import ActionItem, Finding, Level, PostMortem, RegulatoryLine, Status
-from .template import Template, default_template
+from .template import ART73_QUESTION, Template, default_template
 from .people import fold
 from .text import slugify
 
@@ -229,11 +229,15 @@ class Library:
         return views
 
     def register(self) -> list[RegisterRow]:
-        """Every post-mortem's regulatory lines, with the Article 73 clock where one runs."""
+        """Every post-mortem's answers to the template's regulatory questions, with the Article 73 clock
+        where one runs (a most severe incident whose EU AI Act line says applicable)."""
         rows = []
         for entry in self.entries:
             pm, meta = entry.postmortem, entry.postmortem.meta
-            eu = next((line for line in pm.regulatory if line.kind == "eu_ai_act"), None)
+            answers: dict[str, list[RegulatoryLine]] = {key: [] for key in self.template.regulatory}
+            for line in pm.regulatory:
+                answers.setdefault(line.kind, []).append(line)
+            eu = next(iter(answers.get(ART73_QUESTION, [])), None)
             deadline = category = None
             awareness = (meta.awareness_date or meta.incident_date) if meta else None
             if meta and eu and eu.applicable and self.template.severity_rank(meta.severity) == 0 and awareness:
@@ -242,9 +246,7 @@ class Library:
             rows.append(
                 RegisterRow(
                     entry=entry,
-                    eu_ai_act=eu,
-                    sector=[line for line in pm.regulatory if line.kind == "sector"],
-                    internal_audit=next((line for line in pm.regulatory if line.kind == "internal_audit"), None),
+                    answers=answers,
                     awareness=awareness,
                     art73_category=category,
                     art73_deadline=deadline,
@@ -399,9 +401,7 @@ class AgentView:
 @dataclass(frozen=True)
 class RegisterRow:
     entry: Entry
-    eu_ai_act: RegulatoryLine | None
-    sector: list[RegulatoryLine]
-    internal_audit: RegulatoryLine | None
+    answers: dict[str, list[RegulatoryLine]]  # question key → the lines answering it, in the template's order
     awareness: dt.date | None
     art73_category: str | None
     art73_deadline: dt.date | None
@@ -409,7 +409,7 @@ class RegisterRow:
 
     @property
     def applicable(self) -> bool:
-        return any(line is not None and line.applicable for line in (self.eu_ai_act, self.internal_audit, *self.sector))
+        return any(line.applicable for lines in self.answers.values() for line in lines)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import pyromark
 
-_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+# Tables, as Python-Markdown's `tables` extension (MkDocs' default) reads them. Not strikethrough: MkDocs
+# shows `~~text~~` as written unless a site adds `pymdownx.tilde`, so the tildes are part of the text.
+_OPTIONS = pyromark.Options.ENABLE_TABLES
 _NEWLINE = re.compile(b"\n")
 
 

@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from .headings import heading_parts, marks_end, normalise_heading
 
 BUILT_IN = Path(__file__).with_name("coe-template.yml")
+ART73_QUESTION = "eu_ai_act"  # the regulatory question whose "applicable" starts the EU AI Act Article 73 clock
 _NEAR_MISS = 0.8  # difflib ratio from which a heading is taken for a typo of a section name
 _NEAR_MISS_NUMBERED = 0.6  # the same, for a heading numbered as the section is
 _MARK_TOKEN = re.compile(r":[a-z0-9_+-]{1,60}:|.", re.IGNORECASE | re.DOTALL)

@@ -627,3 +627,11 @@ def test_headings_with_an_attribute_list_name_their_section() -> None:
     assert default_template().section_key("7. Action items { #actions .wide }") == "actions"
     assert default_template().section_key("Timeline {: #when }") == "timeline"
     assert default_template().section_key("Impact {of the outage}") is None  # braces that are not attributes are words
+
+
+def test_tildes_are_text_as_mkdocs_shows_them() -> None:
+    """Python-Markdown has no strikethrough without `pymdownx.tilde`: `~~x~~` and `~x~` show as written."""
+    from mkdocs_postmortem.markdown import parse_blocks
+
+    blocks, _ = parse_blocks("| Time | Event |\n|---|---|\n| 0:~0~ | ~~Open~~ Done |\n")
+    assert [cell.text for cell in blocks[0].rows[0]] == ["0:~0~", "~~Open~~ Done"]

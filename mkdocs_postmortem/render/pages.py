@@ -332,7 +332,8 @@ class PageContext:
         postmortem, items, health, on_time, and those that `extra` (post-mortem path → column → cell,
         from `register_cells` or `register_lines`) gives."""
         rows = [self._renderer.cells_for_entry(entry, self._page_url) | (extra or {}).get(entry.path, {}) for entry in entries]
-        return self._table(columns, ENTRY_HEADERS, rows, "postmortems")
+        questions = {key: q.label for key, q in self._renderer.library.template.regulatory.items()}
+        return self._table(columns, questions | ENTRY_HEADERS, rows, "postmortems")
 
     def link(self, entry: Entry) -> Markup:
         """A Markdown link to a post-mortem, titled with its title."""
@@ -373,16 +374,15 @@ class PageContext:
 
     @staticmethod
     def register_lines(rows: Iterable[RegisterRow]) -> dict[str, dict[str, Markup]]:
-        """`entries_table`'s `extra` cells of register rows: each answer of section 9, in `eu_ai_act`,
-        `sector` and `internal_audit`, with its label and `applicable` highlighted."""
-        return {
-            row.entry.path: {
-                "eu_ai_act": regulatory_cell([row.eu_ai_act]),
-                "sector": regulatory_cell(row.sector),
-                "internal_audit": regulatory_cell([row.internal_audit]),
-            }
-            for row in rows
-        }
+        """`entries_table`'s `extra` cells of register rows: the answers to each regulatory question of
+        the template, by its key (`eu_ai_act`, `sector`, `internal_audit` in the CoE template), with
+        their labels and `applicable` highlighted."""
+        return {row.entry.path: {key: regulatory_cell(lines) for key, lines in row.answers.items()} for row in rows}
+
+    @property
+    def register_columns(self) -> list[str]:
+        """The keys of the template's regulatory questions, in its order: the register's columns."""
+        return list(self._renderer.library.template.regulatory)
 
     def chart_incidents(self) -> Markup:
         """The chart of incidents per month, by severity (empty without dated post-mortems)."""
@@ -468,7 +468,7 @@ def duration(delta: dt.timedelta | None) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
-def regulatory_cell(lines: Sequence[RegulatoryLine | None]) -> Markup:
+def regulatory_cell(lines: Sequence[RegulatoryLine]) -> Markup:
     """Regulatory answers for a table cell: each label and answer, `applicable` highlighted."""
     parts = [
         Markup("{}<strong>{}:</strong> {}").format(
@@ -477,14 +477,12 @@ def regulatory_cell(lines: Sequence[RegulatoryLine | None]) -> Markup:
             line.value,
         )
         for line in lines
-        if line is not None
     ]
     return Markup("<br>").join(parts) if parts else Markup("–")
 
 
 def applicable_labels(row: RegisterRow) -> str:
-    lines = [row.eu_ai_act, *row.sector, row.internal_audit]
-    return ", ".join(line.label for line in lines if line is not None and line.applicable)
+    return ", ".join(line.label for lines in row.answers.values() for line in lines if line.applicable)
 
 
 def art73(row: RegisterRow) -> str:
@@ -492,7 +490,7 @@ def art73(row: RegisterRow) -> str:
         return "–"
     category = (row.art73_category or "general").replace("_", " ")
     left = row.days_left
-    when = f"{left} days left" if left > 0 else "due today" if left == 0 else f"{-left} days past"
+    when = f"{plural(left, 'day')} left" if left > 0 else "due today" if left == 0 else f"{plural(-left, 'day')} past"
     return f"{row.art73_deadline} ({category}; aware {row.awareness}; {when})"
 
 

@@ -111,3 +111,30 @@ def test_a_broken_template_stops_build_and_check_with_the_same_message(tmp_path:
     assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr
     code, _, err = cli_run(tmp_path, monkeypatch, "check")
     assert code == 2 and expected in err
+
+
+def test_an_added_regulatory_question_is_asked_and_registered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    template = "regulatory:\n  dora:\n    label: DORA major ICT incident\n    words: [dora]\n    after: sector\n"
+    answered = VALID.replace(
+        "- **Internal audit:**", "- **DORA major ICT incident:** Applicable — classified major, reported 2026-09-05.\n- **Internal audit:**"
+    )
+    not_applicable = as_agent(VALID, "b-bot").replace(
+        "- **Internal audit:**", "- **DORA major ICT incident:** N/A — the company is not a financial entity.\n- **Internal audit:**"
+    )
+    team_site(tmp_path, {"a.md": answered, "b.md": not_applicable}, template=template)
+    result = run_mkdocs("build", "--strict", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "docs/postmortems/c.md").write_text(as_agent(VALID, "c-bot"), encoding="utf-8")
+    line = next(n for n, text in enumerate(VALID.splitlines(), 1) if text.startswith("## 9. Regulatory"))
+    code, out, _ = cli_run(tmp_path, monkeypatch, "check")
+    assert code == 1 and out.startswith(f"docs/postmortems/c.md:{line}: PM501 error: the 'DORA major ICT incident' line is missing")
+    register = html(tmp_path, "postmortems/regulatory-register")
+    table = (register.find(attrs={"role": "main"}) or register).find_all("table")[-1]
+    assert [th.get_text(strip=True) for th in table.find_all("th")] == [
+        "Post-mortem", "EU AI Act Article 73", "Sector regulations", "DORA major ICT incident", "Internal audit"
+    ]
+    dora = sorted(tr.find_all("td")[3].get_text(" ", strip=True) for tr in table.find_all("tr")[1:])
+    assert dora == [
+        "DORA major ICT incident: N/A — the company is not a financial entity.",
+        "applicable DORA major ICT incident: Applicable — classified major, reported 2026-09-05.",
+    ]
