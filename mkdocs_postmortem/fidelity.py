@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from . import markdown as md
 from .model import Divergence, Edit
+from .text import plural
 
 _HASH_WITHOUT_SPACE = re.compile(r"(#{1,6})(?=[^\s#])")  # matched at the start of a line's text
 _ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
@@ -292,7 +293,7 @@ def _nesting(lines: list[str], block: md.ListBlock, unit: int, kind: str) -> Ite
         yield Divergence(
             line=item.line,
             kind=kind,  # type: ignore[arg-type]
-            message=f"the nested list item on line {item.line} is indented by {width} space{'s' if width != 1 else ''}, "
+            message=f"the nested list item on line {item.line} is indented by {plural(width, 'space')}, "
             f"so MkDocs renders it {how}",
             fix=f"indent it by {needed} spaces (MkDocs nests a list item {unit} spaces deeper than its parent)",
             edit=Edit(line=item.line, old=text, new=quote + " " * needed + text[len(quote) + len(indent) :]),

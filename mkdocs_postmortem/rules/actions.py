@@ -10,6 +10,7 @@ from ..headings import without_parentheticals
 from ..model import ActionItem, Level, PostMortem, Status
 from ..template import Key
 from .base import Context, Violation, rule
+from ..text import plural
 
 _OWNER_SEPARATOR = re.compile(r"\s*\+\s*|\s+&\s+|(?<=\w)\s*/\s*(?=\w)|\s*,\s*|\s*;\s*|\s+and\s+", re.IGNORECASE)
 _VAGUE_VERB = re.compile(
@@ -187,6 +188,6 @@ def action_overdue(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             days = (ctx.today - item.due_date).days
             yield Violation(
                 item.line,
-                f"{_label(item)} is {days} day{'s' if days != 1 else ''} overdue (due {item.due_date.isoformat()})",
+                f"{_label(item)} is {plural(days, 'day')} overdue (due {item.due_date.isoformat()})",
                 "finish it, or agree a new due date with its owner and record why",
             )

@@ -10,6 +10,7 @@ from ..headings import without_parentheticals
 from ..model import Level, PostMortem
 from ..template import Key
 from .base import Context, Violation, rule
+from ..text import plural
 
 _PLACEHOLDER = re.compile(r"^\[.*\]$")
 
@@ -173,7 +174,7 @@ def five_whys(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     if len(pm.whys) < 5:
         yield Violation(
             pm.section_line(Key.ROOT_CAUSE),
-            f"the root cause has {len(pm.whys)} why{'s' if len(pm.whys) != 1 else ''}, not five",
+            f"the root cause has {plural(len(pm.whys), 'why')}, not five",
             "keep asking why (`- Q: Why …? A: Because …`) until you reach a systemic cause: the root cause "
             "is rarely the proximate one",
         )

@@ -126,7 +126,7 @@ def summary_length(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     if not 3 <= count <= 5:
         yield Violation(
             pm.summary.line,
-            f"the incident summary has {count} sentence{'s' if count != 1 else ''}, not 3–5",
+            f"the incident summary has {plural(count, 'sentence')}, not 3–5",
             "say what happened, when, for how long, who was affected, the root cause and the current state "
             "in 3–5 sentences; details belong in the timeline and impact",
         )
