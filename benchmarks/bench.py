@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 TODAY = dt.date(2026, 11, 26)
 THEME = "theme:\n  name: material\n"
@@ -137,7 +137,9 @@ def main() -> None:
     sizes = [20, 50] if args.quick else [int(size) for size in args.sizes.split(",")]
     runs = 1 if args.quick else args.runs
 
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {runs} run(s); ratios: median of the rounds' ratios; peak = max RSS")
+    print(
+        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {runs} run(s); ratios: median of the rounds' ratios; peak = max RSS"
+    )
     header = f"{'N':>6} | {'a plain':>15} | {'b plugin':>15} | {'c blog':>15} | {'d check':>15} | {'e floor':>15} | {'b/a':>5} | {'c/a':>5} | {'d/e':>5}"
     print(header)
     print("-" * len(header))
@@ -148,14 +150,24 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             samples = bench(count, runs, Path(folder), args.only)
         seconds = {key: statistics.median(s for s, _ in values) for key, values in samples.items()}
-        cells = " | ".join(f"{seconds[k]:6.2f}s {max(m for _, m in samples[k]):5.0f}MB" if k in samples else f"{'-':>15}" for k in "abcde")
-        ratio = {pair: statistics.median(ratios(samples, *pair)) for pair in ("ba", "ca", "de") if set(pair) <= set(samples)}
+        cells = " | ".join(
+            f"{seconds[k]:6.2f}s {max(m for _, m in samples[k]):5.0f}MB" if k in samples else f"{'-':>15}"
+            for k in "abcde"
+        )
+        ratio = {
+            pair: statistics.median(ratios(samples, *pair)) for pair in ("ba", "ca", "de") if set(pair) <= set(samples)
+        }
         shown = " | ".join(f"{ratio[pair]:5.3f}" if pair in ratio else f"{'-':>5}" for pair in ("ba", "ca", "de"))
         print(f"{count:>6} | {cells} | {shown}", flush=True)
         for pair in ratio:
-            rounds.append(f"{pair[0]}/{pair[1]} at N = {count}, round by round: " + " ".join(f"{r:.3f}" for r in ratios(samples, *pair)))
+            rounds.append(
+                f"{pair[0]}/{pair[1]} at N = {count}, round by round: "
+                + " ".join(f"{r:.3f}" for r in ratios(samples, *pair))
+            )
         if previous and "d" in seconds:
-            growth.append(f"d({count})/d({previous[0]}) = {seconds['d'] / previous[1]:.2f} for {count / previous[0]:.0f}x the pages")
+            growth.append(
+                f"d({count})/d({previous[0]}) = {seconds['d'] / previous[1]:.2f} for {count / previous[0]:.0f}x the pages"
+            )
         previous = (count, seconds["d"]) if "d" in seconds else None
     for line in rounds + growth:
         print(line)

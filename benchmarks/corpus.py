@@ -7,14 +7,38 @@ import random
 from pathlib import Path
 
 AGENTS = [
-    "finance-invoice-recon", "support-triage-bot", "hr-onboarding-assistant", "procurement-negotiator",
-    "code-review-assistant", "sales-email-drafter", "clinical-intake-assistant", "legal-contract-summariser",
-    "it-helpdesk-agent", "marketing-copy-agent", "fraud-screening-agent", "claims-intake-agent",
-    "travel-booking-agent", "payroll-query-bot", "security-alert-triage", "data-quality-agent",
+    "finance-invoice-recon",
+    "support-triage-bot",
+    "hr-onboarding-assistant",
+    "procurement-negotiator",
+    "code-review-assistant",
+    "sales-email-drafter",
+    "clinical-intake-assistant",
+    "legal-contract-summariser",
+    "it-helpdesk-agent",
+    "marketing-copy-agent",
+    "fraud-screening-agent",
+    "claims-intake-agent",
+    "travel-booking-agent",
+    "payroll-query-bot",
+    "security-alert-triage",
+    "data-quality-agent",
 ]
 OWNERS = [
-    "Priya Raman", "Tomasz Nowak", "Dana Whitfield", "Mike Chen", "Grace Okafor", "Luis Ortega", "Aiko Tanaka",
-    "Samir Haddad", "Ines Moreau", "Platform Lead", "CoE Lead", "Builder", "Security Lead", "Data Steward",
+    "Priya Raman",
+    "Tomasz Nowak",
+    "Dana Whitfield",
+    "Mike Chen",
+    "Grace Okafor",
+    "Luis Ortega",
+    "Aiko Tanaka",
+    "Samir Haddad",
+    "Ines Moreau",
+    "Platform Lead",
+    "CoE Lead",
+    "Builder",
+    "Security Lead",
+    "Data Steward",
 ]
 ACTIONS = [
     "Add an alert when the {metric} leaves its 30-day range for more than {n} minutes",
@@ -26,7 +50,15 @@ ACTIONS = [
     "Add a schema contract test for the {topic} integration",
     "Update the Agent Card (template 03) with the {topic} dependency",
 ]
-TOPICS = ["retrieval", "schema change", "rate limit", "prompt release", "tool permission", "tenant isolation", "vendor API"]
+TOPICS = [
+    "retrieval",
+    "schema change",
+    "rate limit",
+    "prompt release",
+    "tool permission",
+    "tenant isolation",
+    "vendor API",
+]
 METRICS = ["wrong-match rate", "HITL acceptance rate", "urgent routing share", "refusal rate", "tool error rate"]
 DONE = ["✅ Done ({date})", "Done", "✅ Done — shipped {date}"]
 OPEN = ["Open", "In progress", "In progress — PR open"]
@@ -55,7 +87,9 @@ def postmortem(index: int, rng: random.Random, today: dt.date, used: set[tuple[s
     moment = start - dt.timedelta(hours=rng.randint(1, 20))
     for row in range(rng.randint(6, 20)):
         moment += dt.timedelta(minutes=rng.randint(5, 90))
-        rows.append(f"| {moment:%Y-%m-%d %H:%M} | Step {row + 1}: {rng.choice(TOPICS)} observed and handled by the on-call rota |")
+        rows.append(
+            f"| {moment:%Y-%m-%d %H:%M} | Step {row + 1}: {rng.choice(TOPICS)} observed and handled by the on-call rota |"
+        )
     written = max(written, moment.date())
     actions = []
     count = rng.randint(5, 15)
@@ -81,7 +115,7 @@ date: {written.isoformat()}
 author: Morteza Moradi
 status: {status}
 title: "{rng.choice(TOPICS).capitalize()} incident {index} on {agent}"
-tags: [{rng.choice(TOPICS).replace(' ', '-')}, generated]
+tags: [{rng.choice(TOPICS).replace(" ", "-")}, generated]
 started_at: {start:%Y-%m-%d %H:%M}
 detected_at: {start + dt.timedelta(minutes=rng.randint(5, 600)):%Y-%m-%d %H:%M}
 mitigated_at: {start + dt.timedelta(minutes=rng.randint(601, 1800)):%Y-%m-%d %H:%M}

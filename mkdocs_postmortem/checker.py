@@ -38,13 +38,15 @@ class Checker:
         settings: Settings,
         base_dir: Path = Path("."),
         cache: ParseCache | None = None,
-        markdown_extensions: Iterable[str] = (),
+        markdown_extensions: Iterable[object] = (),
         rules: RuleSet = RULES,
     ) -> None:
         self.settings = settings
         self.rules = rules
         self.context = replace(
-            settings.context(base_dir), markdown_extensions=extension_names(markdown_extensions), rule_names=rules.names()
+            settings.context(base_dir),
+            markdown_extensions=extension_names(markdown_extensions),
+            rule_names=rules.names(),
         )
         self.template = self.context.template
         self.levels = settings.levels()
@@ -72,7 +74,9 @@ class Checker:
         """Each page on its own: parsed (or reused) and checked by the page rules."""
         results: dict[str, Checked] = {}
         for path, why in (refused or {}).items():
-            unread = PostMortem(path=path, meta_problems=[MetaProblem(line=1, kind="unreadable", message=why)], skipped=True)
+            unread = PostMortem(
+                path=path, meta_problems=[MetaProblem(line=1, kind="unreadable", message=why)], skipped=True
+            )
             results[path] = Checked(unread, self._run(unread, "page"))
         for path, source in sources.items():
             try:

@@ -16,14 +16,14 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from .checker import Checked, Checker, ConfigError
-from .runner import check_files
 from .dates import business_days_between, resolve_today, write_up_deadline
 from .model import Finding, FrontMatter, Level, front_matter_schema
-from .template import Template, default_template
 from .people import fold
 from .project import OUTSIDE_DOCS, DocsBoundary, Project, load_project
 from .report import FORMATS, Report
 from .rules import RULES
+from .runner import check_files
+from .template import Template, default_template
 from .text import plural
 
 if TYPE_CHECKING:
@@ -48,7 +48,10 @@ def _project(config_file: str, library: bool = False) -> Project:
     for note in project.settings.deprecations():
         click.echo(f"{project.display(project.config_file)}: plugins: postmortem: {note}", err=True)
     if library and not project.folder.is_dir():
-        click.echo(f"no '{project.settings.dir}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)", err=True)
+        click.echo(
+            f"no '{project.settings.dir}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)",
+            err=True,
+        )
     return project
 
 
@@ -134,12 +137,16 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--agent", required=True, help="The Agent ID, a lowercase slug.")
-@click.option("--severity", required=True, help="A severity of the template: Sev-1, Sev-2 or Sev-3 in the CoE template.")
+@click.option(
+    "--severity", required=True, help="A severity of the template: Sev-1, Sev-2 or Sev-3 in the CoE template."
+)
 @click.option("--incident-date", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
 @click.option("--title", help="A title for the library's lists (default: the H1).")
 @click.option("--author", default="", help="Who writes it up (default: $USER).")
 @config_option
-def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None, author: str, config_file: str) -> None:
+def new(
+    agent: str, severity: str, incident_date: dt.datetime, title: str | None, author: str, config_file: str
+) -> None:
     """Scaffold a draft post-mortem from the blank template (the site's own, with `template:`).
 
     The file is `<dir>/YYYY-MM-DD-<agent>.md` with its front matter filled in and
@@ -169,7 +176,8 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
     }
     try:
         FrontMatter.model_validate(
-            {**metadata, "incident_date": incident_date.date().isoformat(), "date": today.isoformat()}, context={"template": template}
+            {**metadata, "incident_date": incident_date.date().isoformat(), "date": today.isoformat()},
+            context={"template": template},
         )
     except ValidationError as exc:
         first = exc.errors()[0]
@@ -177,7 +185,7 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
 
     target = project.folder / f"{incident_date:%Y-%m-%d}-{agent}.md"
     body = template.blank_page(agent, level, f"{incident_date:%Y-%m-%d}")
-    text = frontmatter.dumps(frontmatter.Post(body, **metadata), sort_keys=False) + "\n"
+    text = frontmatter.dumps(frontmatter.Post(body, handler=None, **metadata), sort_keys=False) + "\n"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
@@ -193,8 +201,10 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
         if deadline < today:
             late = business_days_between(deadline, today, project.settings.holidays)
             ago = plural(late, "business day") if late else plural((today - deadline).days, "day")
-            click.echo(f"Write-up was due by {deadline.isoformat()} ({days}): {ago} ago — record why once, as "
-                       '`late_reason: "…"` in the front matter (shown on its card and in the quarterly review).')
+            click.echo(
+                f"Write-up was due by {deadline.isoformat()} ({days}): {ago} ago — record why once, as "
+                '`late_reason: "…"` in the front matter (shown on its card and in the quarterly review).'
+            )
         else:
             click.echo(f"Write-up due by {deadline.isoformat()} ({days}).")
     else:
@@ -206,12 +216,18 @@ def new(agent: str, severity: str, incident_date: dt.datetime, title: str | None
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @config_option
 @click.option(
-    "--format", "output", type=click.Choice(list(FORMATS)),
+    "--format",
+    "output",
+    type=click.Choice(list(FORMATS)),
     help="Output format (default: text, or github when GITHUB_ACTIONS=true).",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (also when mkdocs.yml sets `strict: true`).")
-@click.option("--fix", is_flag=True, help="Apply the mechanical fixes (blank lines MkDocs needs, list indents), then check.")
-@click.option("--diff", is_flag=True, help="Show the fixes --fix would make as a diff, and write nothing (exit 1 if any).")
+@click.option(
+    "--fix", is_flag=True, help="Apply the mechanical fixes (blank lines MkDocs needs, list indents), then check."
+)
+@click.option(
+    "--diff", is_flag=True, help="Show the fixes --fix would make as a diff, and write nothing (exit 1 if any)."
+)
 def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict: bool, fix: bool, diff: bool) -> None:
     """Validate post-mortems without building the site.
 
@@ -238,14 +254,19 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
         if path.is_dir():
             selected += [p for p in project.sources() if p.resolve().is_relative_to(path.resolve())]
         elif project.skips(path):  # as the build does: pre-commit names every changed file of the folder
-            click.echo(f"{path}: not checked: the site does not build it as a post-mortem (outside "
-                       f"`{project.display(project.folder)}/`, `exclude_docs`, or an index or README)", err=True)
+            click.echo(
+                f"{path}: not checked: the site does not build it as a post-mortem (outside "
+                f"`{project.display(project.folder)}/`, `exclude_docs`, or an index or README)",
+                err=True,
+            )
         else:
             selected.append(path)
     library = _library_paths(project, selected)
     output = output or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if fix or diff:
-        changed = _fix(project, [p for p in library if not paths or p in selected], write=not diff, quiet=output != "text")
+        changed = _fix(
+            project, [p for p in library if not paths or p in selected], write=not diff, quiet=output != "text"
+        )
         if diff:
             sys.exit(1 if changed else 0)
     found = _library_findings(project, library)
@@ -300,13 +321,16 @@ TABLE_HEADERS = ("OWNER", "DUE", "OVERDUE", "ACTION", "POST-MORTEM")
 def _table(rows: list[ActionRow]) -> str:
     """The rows for a terminal: the due cell as written, the post-mortem by its file name."""
     cells = [
-        [_short(text, 60) for text in (
-            row.owner,
-            row.due_text or (row.due.isoformat() if row.due else ""),
-            "" if row.days_overdue is None else str(row.days_overdue),
-            row.action,
-            Path(row.path).name,
-        )]
+        [
+            _short(text, 60)
+            for text in (
+                row.owner,
+                row.due_text or (row.due.isoformat() if row.due else ""),
+                "" if row.days_overdue is None else str(row.days_overdue),
+                row.action,
+                Path(row.path).name,
+            )
+        ]
         for row in rows
     ]
     widths = [max(len(header), *(len(line[i]) for line in cells)) for i, header in enumerate(TABLE_HEADERS)]
@@ -335,7 +359,11 @@ def _rows_json(rows: list[ActionRow]) -> str:
     return action_rows_json(rows) + "\n"
 
 
-ACTION_FORMATS: dict[str, Callable[[list[ActionRow]], str]] = {"table": _rows_table, "csv": _rows_csv, "json": _rows_json}
+ACTION_FORMATS: dict[str, Callable[[list[ActionRow]], str]] = {
+    "table": _rows_table,
+    "csv": _rows_csv,
+    "json": _rows_json,
+}
 """`actions --format NAME` → the rows as that text, ending with a newline."""
 
 
@@ -345,7 +373,9 @@ ACTION_FORMATS: dict[str, Callable[[list[ActionRow]], str]] = {"table": _rows_ta
 @click.option("--agent", help="Only this agent's items.")
 @click.option("--overdue", is_flag=True, help="Only items past their due date.")
 @click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Only items due before this date.")
-@click.option("--include-drafts", is_flag=True, help="Also list items of drafts (`status: draft`, or MkDocs' `draft_docs`).")
+@click.option(
+    "--include-drafts", is_flag=True, help="Also list items of drafts (`status: draft`, or MkDocs' `draft_docs`)."
+)
 @click.option("--format", "output", type=click.Choice(list(ACTION_FORMATS)), default="table", show_default=True)
 def actions(
     config_file: str,
@@ -419,7 +449,5 @@ def main() -> None:
     try:
         cli(prog_name="mkdocs-postmortem")
     except Exception as exc:  # noqa: BLE001
-        click.echo(
-            f"mkdocs-postmortem: internal error ({type(exc).__name__}: {exc}) — please report a bug", err=True
-        )
+        click.echo(f"mkdocs-postmortem: internal error ({type(exc).__name__}: {exc}) — please report a bug", err=True)
         sys.exit(3)

@@ -4,7 +4,7 @@ them over as written; the plugin's `on_config` validates them with `validate_opt
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
 
@@ -19,12 +19,27 @@ class PassThrough(base.BaseConfigOption[Any]):
         self.default = default
 
 
-PostMortemConfig: type[base.Config] = type(
-    "PostMortemConfig",
-    (base.Config,),
-    {
-        "__module__": __name__,
-        "__doc__": Options.__doc__,
-        **{name: PassThrough(field.get_default(call_default_factory=True)) for name, field in Options.model_fields.items()},
-    },
-)
+def _generated_config() -> type[base.Config]:
+    """The `Config` class with one `PassThrough` per field of `Options`, in the model's order."""
+    return type(
+        "PostMortemConfig",
+        (base.Config,),
+        {
+            "__module__": __name__,
+            "__doc__": Options.__doc__,
+            **{
+                name: PassThrough(field.get_default(call_default_factory=True))
+                for name, field in Options.model_fields.items()
+            },
+        },
+    )
+
+
+if TYPE_CHECKING:
+    # What a type checker can know of the generated class: a `Config` whose options it cannot see. The
+    # plugin reads them as `validate_options` returns them, typed, from its `settings` (an `Options`).
+    class PostMortemConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs' Config.__init_subclass__ is unannotated
+        pass
+
+else:
+    PostMortemConfig = _generated_config()

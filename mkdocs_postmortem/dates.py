@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from holidays import HolidayBase
 
+
 class CalendarError(ValueError):
     """A holiday calendar that does not exist."""
 
@@ -26,9 +27,7 @@ def holiday_calendar(code: str | None) -> HolidayBase | None:
     try:
         return holidays.country_holidays(country.upper(), subdiv=subdiv.upper() or None)
     except NotImplementedError as exc:
-        raise CalendarError(
-            f"unknown holiday calendar '{code}': use an ISO country code such as GB or US-CA"
-        ) from exc
+        raise CalendarError(f"unknown holiday calendar '{code}': use an ISO country code such as GB or US-CA") from exc
 
 
 def add_business_days(start: dt.date, days: int, calendar: str | None = None) -> dt.date:
@@ -78,7 +77,7 @@ def art73_deadline(awareness: dt.date, category: str) -> dt.date:
 
 
 def resolve_today(configured: dt.date | str | None = None) -> dt.date:
-    """"Today": the configured date, else `SOURCE_DATE_EPOCH`, else the UTC clock."""
+    """ "Today": the configured date, else `SOURCE_DATE_EPOCH`, else the UTC clock."""
     if isinstance(configured, dt.datetime):
         return configured.date()
     if isinstance(configured, dt.date):
@@ -87,5 +86,5 @@ def resolve_today(configured: dt.date | str | None = None) -> dt.date:
         return dt.date.fromisoformat(configured.strip())
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    return dt.datetime.now(tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.datetime.now(tz=dt.UTC).date()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from itertools import pairwise
 
 from . import markdown as md
 from .model import Divergence, Edit
@@ -111,7 +112,7 @@ def _blank_line_before(lines: list[str], number: int) -> Edit:
 
 
 def _adjacent_blocks(lines: list[str], outline: list[md.Span]) -> Iterator[Divergence]:
-    for before, after in zip(outline, outline[1:], strict=False):
+    for before, after in pairwise(outline):
         blank = _blank_between(lines, before, after)
         if before.kind in _LISTS and after.kind in _LISTS and before.kind != after.kind and blank:
             yield Divergence(
@@ -137,7 +138,7 @@ def _adjacent_blocks(lines: list[str], outline: list[md.Span]) -> Iterator[Diver
                 fix=fix,
                 edit=edit,
             )
-        elif before.kind in _LISTS and (after.kind == "quote" or after.kind in _LISTS and after.kind != before.kind):
+        elif before.kind in _LISTS and (after.kind == "quote" or (after.kind in _LISTS and after.kind != before.kind)):
             what = "quote" if after.kind == "quote" else f"{_LIST_NAMES[after.kind]} list"
             yield Divergence(
                 line=after.line,
@@ -185,7 +186,8 @@ def _hash_lines(lines: list[str], outline: list[md.Span], is_section: Callable[[
                 kind="heading-without-space",
                 message=f"line {number} starts with `{hashes}` (`{_shorten(text)}`) and no space, so MkDocs renders "
                 "it as a heading, while GitHub and this check read it as text",
-                fix=f"write `{quote}{hashes} {_shorten(rest)}`" if known
+                fix=f"write `{quote}{hashes} {_shorten(rest)}`"
+                if known
                 else f"write `\\{hashes[0]}` to keep the `#` as text, or `{hashes} ` to make it a heading",
                 edit=Edit(line=number, old=text, new=f"{quote}{hashes} {rest}") if known else None,
             )
@@ -199,7 +201,9 @@ def _indented_headings(lines: list[str], outline: list[md.Span]) -> Iterator[Div
         for number in range(span.line, span.line + 1 if span.kind == "heading" else span.end + 1):
             text = _line(lines, number)
             indent = _INDENT.match(text)[0]  # type: ignore[index]
-            if 0 < len(indent.expandtabs(PYTHON_MARKDOWN_INDENT)) < PYTHON_MARKDOWN_INDENT and _ATX_HEADING.match(text, len(indent)):
+            if 0 < len(indent.expandtabs(PYTHON_MARKDOWN_INDENT)) < PYTHON_MARKDOWN_INDENT and _ATX_HEADING.match(
+                text, len(indent)
+            ):
                 yield Divergence(
                     line=number,
                     kind="heading-indented",
@@ -288,8 +292,11 @@ def _nesting(lines: list[str], block: md.ListBlock, unit: int, kind: str) -> Ite
             continue
         needed = unit * item.depth
         read_depth = item.depth  # the items after it are judged as if this one were fixed
-        how = "as text of the item above" if deeper and unit == TRULY_SANE_INDENT else (
-            "as an item of the outer list" if width < needed else "one level deeper")
+        how = (
+            "as text of the item above"
+            if deeper and unit == TRULY_SANE_INDENT
+            else ("as an item of the outer list" if width < needed else "one level deeper")
+        )
         yield Divergence(
             line=item.line,
             kind=kind,  # type: ignore[arg-type]

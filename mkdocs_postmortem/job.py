@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checker import Checker, ParseCache, Settings
-from .runner import read_sources
 from .library import Entry, Library, action_anchors, build_library
 from .model import Finding, PostMortem
 from .render.exports import Site, write_exports
 from .render.pages import LIBRARY_PAGES, RenderedPage, Renderer, agent_anchor, relative_url
+from .runner import read_sources
 
 
 @dataclass(frozen=True)
@@ -108,4 +108,3 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
 def run_in_worker(job: Job) -> Outcome:
     """The worker process's entry point: only the picklable outcome comes back."""
     return run(job)[0]
-

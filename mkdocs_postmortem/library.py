@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from .dates import art73_category, art73_deadline, write_up_deadline
 from .model import ActionItem, Finding, Level, PostMortem, RegulatoryLine, Status
-from .template import ART73_QUESTION, Template, default_template
 from .people import fold
+from .template import ART73_QUESTION, Template, default_template
 from .text import slugify
 
 if TYPE_CHECKING:
@@ -113,6 +113,7 @@ class Library:
                 spelling = " ".join(item.owner.split())
                 count, latest = seen[fold(spelling)].get(spelling, (0, dt.date.min))
                 seen[fold(spelling)][spelling] = (count + 1, max(latest, written))
+
         def rank(spellings: dict[str, tuple[int, dt.date]], spelling: str) -> tuple[int, dt.date, int, str]:
             capitalised = sum(1 for word in spelling.split() if word[:1].isupper() and word[1:].islower())
             return (*spellings[spelling], capitalised, spelling)
@@ -131,7 +132,9 @@ class Library:
                     if open_ and item.due_date is not None and item.due_date < self.today
                     else None
                 )
-                refs.append(ActionRef(entry, item, self.owner(item.owner) if item.owner else "(no owner)", anchor, overdue))
+                refs.append(
+                    ActionRef(entry, item, self.owner(item.owner) if item.owner else "(no owner)", anchor, overdue)
+                )
         return refs
 
     @cached_property
@@ -188,14 +191,28 @@ class Library:
     def due_buckets(self) -> dict[str, list[ActionRef]]:
         """Overdue, due in the next 30 days, later, undated (open items), and done (closed items)."""
         soon = self.today + dt.timedelta(days=30)
-        buckets: dict[str, list[ActionRef]] = {"overdue": [], "next_30_days": [], "later": [], "undated": [], "done": []}
+        buckets: dict[str, list[ActionRef]] = {
+            "overdue": [],
+            "next_30_days": [],
+            "later": [],
+            "undated": [],
+            "done": [],
+        }
         for ref in self.open_actions:
             due = ref.item.due_date
-            key = "undated" if due is None else "overdue" if due < self.today else "next_30_days" if due <= soon else "later"
+            key = (
+                "undated"
+                if due is None
+                else "overdue"
+                if due < self.today
+                else "next_30_days"
+                if due <= soon
+                else "later"
+            )
             buckets[key].append(ref)
         buckets["done"] = sorted(
             (ref for ref in self.actions if not ref.is_open),
-            key=lambda r: (r.item.completed or r.item.due_date or dt.date.min),
+            key=lambda r: r.item.completed or r.item.due_date or dt.date.min,
             reverse=True,
         )
         return buckets
@@ -211,7 +228,7 @@ class Library:
         quarters = last_quarters(self.today, 4)
         views = []
         for agent, entries in sorted(grouped.items()):
-            per_quarter = {q: 0 for q in quarters}
+            per_quarter = dict.fromkeys(quarters, 0)
             for entry in entries:
                 if entry.postmortem.meta and (q := quarter_of(entry.postmortem.meta.incident_date)) in per_quarter:
                     per_quarter[q] += 1
@@ -367,7 +384,11 @@ def build_library(entries: Iterable[Entry], context: Context) -> Library:
     calendar and people file (its aliases merge owners). The build and `mkdocs-postmortem actions` both
     build theirs here."""
     return Library(
-        list(entries), today=context.today, aliases=context.owners or {}, holidays=context.holidays, template=context.template
+        list(entries),
+        today=context.today,
+        aliases=context.owners or {},
+        holidays=context.holidays,
+        template=context.template,
     )
 
 
@@ -428,7 +449,8 @@ class QuarterView:
 
 
 def _median(values: list[dt.timedelta]) -> dt.timedelta | None:
-    return statistics.median(values) if values else None
+    # typeshed's `median` takes numbers only; timedeltas have the `+` and `/ 2` it uses
+    return statistics.median(values) if values else None  # type: ignore[type-var]
 
 
 def quarter_of(day: dt.date) -> str:

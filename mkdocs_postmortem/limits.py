@@ -38,13 +38,15 @@ def megabytes(size: int) -> str:
 def prescan(source: bytes) -> Refusal | None:
     """A reason to refuse the page unread, or None. UTF-8 validity is the decoder's business."""
     if len(source) > MAX_FILE_BYTES:
-        return Refusal(1, f"the file is {megabytes(len(source))}, over the {megabytes(MAX_FILE_BYTES)} limit for a post-mortem")
+        return Refusal(
+            1, f"the file is {megabytes(len(source))}, over the {megabytes(MAX_FILE_BYTES)} limit for a post-mortem"
+        )
     if len(source) > MAX_LINE_CHARS:
         for number, line in enumerate(source.split(b"\n"), start=1):
             if len(line) > MAX_LINE_CHARS:
                 return Refusal(number, f"line {number} has {len(line):,} characters, over the {MAX_LINE_CHARS:,} limit")
     lines = b"\n" + source
     if match := _DEEP_MARKERS.search(lines) or _DEEP_INDENT.search(lines):
-        line = lines.count(b"\n", 0, match.start() + 1)
-        return Refusal(line, f"lists or quotes nested more than {MAX_NESTING} levels deep")
+        number = lines.count(b"\n", 0, match.start() + 1)
+        return Refusal(number, f"lists or quotes nested more than {MAX_NESTING} levels deep")
     return None

@@ -91,8 +91,15 @@ class _LineIndex:
         return bisect.bisect_left(self._newlines, offset) + 1
 
 
-_KINDS = {"Heading": "heading", "Paragraph": "paragraph", "List": "list", "Table": "table", "HtmlBlock": "html",
-          "CodeBlock": "code", "BlockQuote": "quote"}
+_KINDS = {
+    "Heading": "heading",
+    "Paragraph": "paragraph",
+    "List": "list",
+    "Table": "table",
+    "HtmlBlock": "html",
+    "CodeBlock": "code",
+    "BlockQuote": "quote",
+}
 
 
 def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
@@ -116,7 +123,7 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
     depth = 0  # how many elements the current event is inside
 
     for event, span in pyromark.events_with_range(text, options=_OPTIONS):
-        if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+        if isinstance(event, str):  # SoftBreak, HardBreak, Rule
             if sinks and sinks[-1] is not None and event != "Rule":
                 sinks[-1].append("\n")
             elif event == "Rule" and not depth:
@@ -125,13 +132,13 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
             if sinks and sinks[-1] is not None:
                 sinks[-1].append(event["Text"])
         elif "Start" in event:
-            tag = event["Start"]
-            if tag.__class__ is not str:
-                tag = next(iter(tag))
+            start_tag = event["Start"]
+            tag = start_tag if isinstance(start_tag, str) else next(iter(start_tag))
             if not depth:
                 start = span["start"]
                 last = start + max(len(data[start : span["end"]].rstrip()) - 1, 0)
-                kind = "numbered" if tag == "List" and event["Start"]["List"] is not None else _KINDS.get(tag, tag.lower())
+                numbered = not isinstance(start_tag, str) and "List" in start_tag and start_tag["List"] is not None
+                kind = "numbered" if numbered else _KINDS.get(tag, tag.lower())
                 outline.append(Span(kind, lines.line(start), lines.line(last)))
             depth += 1
             if tag == "TableCell" or tag == "Heading" or tag == "HtmlBlock":
@@ -163,11 +170,11 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
         elif "End" in event:
             depth -= 1
             end_tag = event["End"]
-            tag = end_tag if end_tag.__class__ is str else next(iter(end_tag))
+            tag = end_tag if isinstance(end_tag, str) else next(iter(end_tag))
             if tag == "TableCell":
                 sink = sinks.pop()
                 if row is not None:
-                    row.append(Cell("".join(sink).strip(), row_line))
+                    row.append(Cell(_joined(sink), row_line))
             elif tag == "TableRow":
                 if table is not None and row is not None:
                     table.rows.append(row)
@@ -176,7 +183,7 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
                     blocks.append(Paragraph(_joined(sinks.pop()), lines.line(span["start"])))
             elif tag == "Item":
                 items.pop().text = _joined(sinks.pop())
-            elif tag == "Heading":
+            elif not isinstance(end_tag, str) and "Heading" in end_tag:
                 level = int(end_tag["Heading"][1:])
                 blocks.append(Heading(level, _joined(sinks.pop()), lines.line(span["start"])))
             elif tag == "List":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
@@ -17,10 +17,15 @@ from .template import Template
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _LOOKS_LIKE_FRONT_MATTER = re.compile(r"^\s*-{3,}[ \t]*\n")
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's safe loader when PyYAML has it, else the pure-Python one. Type checkers see the latter: the
+# former has the same of what is used here (implicit resolvers, `get_single_node`, `construct_document`, `dispose`).
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """Safe YAML that leaves dates as text, so `2024-13-45` is a finding of ours, not a crash."""
 
 
@@ -61,7 +66,9 @@ def read_front_matter(text: str, template: Template) -> MetaResult:
     result = MetaResult(body_start=match.end(), lines=match.group(0).count("\n"))
     if len(match.group(1)) > MAX_FRONT_MATTER_BYTES:
         result.problems.append(
-            MetaProblem(line=1, kind="yaml", message=f"the front matter is over the {MAX_FRONT_MATTER_BYTES // 1000} KB limit")
+            MetaProblem(
+                line=1, kind="yaml", message=f"the front matter is over the {MAX_FRONT_MATTER_BYTES // 1000} KB limit"
+            )
         )
         return result
     data = _load_yaml(match.group(1), result)
@@ -99,7 +106,8 @@ def _load_yaml(source: str, result: MetaResult) -> dict[str, Any] | None:
         if node is not None and "*" in source and _expanded_size(node) > MAX_YAML_NODES:  # `*` marks an alias
             result.problems.append(
                 MetaProblem(
-                    line=2, kind="yaml",
+                    line=2,
+                    kind="yaml",
                     message=f"the front matter's YAML aliases expand to more than {MAX_YAML_NODES:,} values",
                 )
             )
@@ -108,7 +116,9 @@ def _load_yaml(source: str, result: MetaResult) -> dict[str, Any] | None:
     except yaml.MarkedYAMLError as exc:
         mark, problem = _where(exc, source)
         line = mark.line + 2 if mark else 1  # +1 for the `---` line, +1 to count from one
-        result.problems.append(MetaProblem(line=line, kind="yaml", message=f"front matter is not valid YAML: {problem}"))
+        result.problems.append(
+            MetaProblem(line=line, kind="yaml", message=f"front matter is not valid YAML: {problem}")
+        )
         return None
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         result.problems.append(MetaProblem(line=1, kind="yaml", message=f"front matter is not valid YAML: {exc}"))

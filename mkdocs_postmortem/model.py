@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
 
 from .template import ActionState, Template, default_template
 
 
-class Level(str, enum.Enum):
+class Level(enum.StrEnum):
     """How serious a finding is: errors fail every build, warnings fail strict builds."""
 
     ERROR = "error"
@@ -26,7 +25,7 @@ class Level(str, enum.Enum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
@@ -55,7 +54,7 @@ def _acceptances(value: object) -> object:
         if isinstance(entry, str):
             entries.append({"rule": entry})
         elif isinstance(entry, dict) and len(entry) == 1 and "rule" not in entry:
-            (rule, reason), = entry.items()
+            ((rule, reason),) = entry.items()
             entries.append({"rule": str(rule), "reason": reason})
         else:
             entries.append(entry)
@@ -82,14 +81,19 @@ class FrontMatter(BaseModel):
         default_factory=list, description="Rules waived for this page after review, each with a reason."
     )
     awareness_date: dt.date | None = Field(
-        default=None, description="When the organisation became aware (starts the EU AI Act Article 73 clock); default incident_date."
-    )
-    eu_ai_act_category: Literal["general", "death", "widespread_infringement", "critical_infrastructure"] | None = Field(
         default=None,
-        description="Article 73 category for the reporting deadline: general (15 days), death (10), "
-        "widespread_infringement or critical_infrastructure (2). Default: read from the Article 73 line, else general.",
+        description="When the organisation became aware (starts the EU AI Act Article 73 clock); default incident_date.",
     )
-    started_at: dt.datetime | None = Field(default=None, description="When the incident started (UTC unless an offset is given).")
+    eu_ai_act_category: Literal["general", "death", "widespread_infringement", "critical_infrastructure"] | None = (
+        Field(
+            default=None,
+            description="Article 73 category for the reporting deadline: general (15 days), death (10), "
+            "widespread_infringement or critical_infrastructure (2). Default: read from the Article 73 line, else general.",
+        )
+    )
+    started_at: dt.datetime | None = Field(
+        default=None, description="When the incident started (UTC unless an offset is given)."
+    )
     detected_at: dt.datetime | None = Field(default=None, description="When it was detected.")
     mitigated_at: dt.datetime | None = Field(default=None, description="When its impact was stopped.")
     resolved_at: dt.datetime | None = Field(default=None, description="When it was resolved.")
@@ -115,7 +119,7 @@ class FrontMatter(BaseModel):
     @classmethod
     def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)
+            return value.replace(tzinfo=dt.UTC)
         return value
 
     @field_validator("status", mode="before")
@@ -182,7 +186,12 @@ def _template_summary(template: Template) -> dict[str, object]:
         "signoff_roles": [{"key": key, "title": role.title} for key, role in template.signoff_roles.items()],
         "regulatory": [{"key": key, "label": question.label} for key, question in template.regulatory.items()],
         "severities": [
-            {"name": name, "meaning": level.meaning, "postmortem": level.postmortem, "write_up_days": level.write_up_days}
+            {
+                "name": name,
+                "meaning": level.meaning,
+                "postmortem": level.postmortem,
+                "write_up_days": level.write_up_days,
+            }
             for name, level in template.severities.items()
         ],
     }
@@ -208,11 +217,14 @@ class MetaProblem(Located):
     message: str
 
 
+HeaderKey = Literal["author", "date", "severity", "status"]
+
+
 @dataclass(slots=True, kw_only=True)
 class HeaderLine(Located):
     """A bold header line left in the body, such as `**Severity:** Sev-2`."""
 
-    key: Literal["author", "date", "severity", "status"]
+    key: HeaderKey
     value: str
 
 
@@ -347,9 +359,19 @@ class Divergence(Located):
     """A place where MkDocs' renderer (Python-Markdown) reads the page differently from this tool."""
 
     kind: Literal[
-        "table-runs-on", "table-after-text", "list-after-text", "quote-runs-on", "list-runs-on", "list-joins-list",
-        "heading-without-space", "html-runs-on", "heading-indented", "list-marker", "item-paragraph",
-        "list-indent", "list-indent-2",
+        "table-runs-on",
+        "table-after-text",
+        "list-after-text",
+        "quote-runs-on",
+        "list-runs-on",
+        "list-joins-list",
+        "heading-without-space",
+        "html-runs-on",
+        "heading-indented",
+        "list-marker",
+        "item-paragraph",
+        "list-indent",
+        "list-indent-2",
     ]
     message: str
     fix: str

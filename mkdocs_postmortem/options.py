@@ -20,12 +20,15 @@ class Options(Settings):
     """Every option of the plugin: the core's `Settings` and those that matter when MkDocs renders pages."""
 
     overrides: PathText | None = Field(
-        None, description="Folder (relative to mkdocs.yml) of Jinja2 templates that replace the library pages' shipped ones."
+        None,
+        description="Folder (relative to mkdocs.yml) of Jinja2 templates that replace the library pages' shipped ones.",
     )
     templates: PathText | None = Field(
         None, description="The old name of `overrides` (still read, with a deprecation warning)."
     )
-    nav_postmortems: bool = Field(False, description="List every post-mortem in the automatic navigation (default: the library is the way in).")
+    nav_postmortems: bool = Field(
+        False, description="List every post-mortem in the automatic navigation (default: the library is the way in)."
+    )
     nav_library_pages: bool = Field(
         False,
         description="List all six library pages in the automatic navigation (default: the library's home page only, "
@@ -37,7 +40,8 @@ class Options(Settings):
         "json (postmortems.json), csv (action-items.csv), ics (action-items.ics), rss (feed.xml), schema (postmortem.schema.json).",
     )
     findings_on_page: Literal["serve", "always", "never"] = Field(
-        "serve", description="Where a page shows its findings at the top: under `mkdocs serve` only, in every build, or never."
+        "serve",
+        description="Where a page shows its findings at the top: under `mkdocs serve` only, in every build, or never.",
     )
 
     def deprecations(self) -> list[str]:
@@ -61,12 +65,15 @@ class Options(Settings):
             return handler(value)
         except ValidationError:
             raise PydanticCustomError(
-                "exports", "use true (all), false (none) or a list of exports: {names} (not {value})",
+                "exports",
+                "use true (all), false (none) or a list of exports: {names} (not {value})",
                 {"names": ", ".join(_export_names()), "value": repr(value)},
             ) from None
 
 
-_BOOLEAN_TEXT = frozenset({"0", "off", "f", "false", "n", "no", "1", "on", "t", "true", "y", "yes"})  # pydantic reads as true/false
+_BOOLEAN_TEXT = frozenset(
+    {"0", "off", "f", "false", "n", "no", "1", "on", "t", "true", "y", "yes"}
+)  # pydantic reads as true/false
 
 
 def _export_names() -> dict[str, str]:
@@ -86,7 +93,11 @@ def _export_name(name: object) -> str:
     by_file = {file: known for known, file in names.items()}
     close = difflib.get_close_matches(text, [*names, *by_file], n=1)
     listed = ", ".join(names)
-    hint = f"did you mean '{by_file.get(close[0], close[0])}'? (the exports are {listed})" if close else f"the exports are {listed}"
+    hint = (
+        f"did you mean '{by_file.get(close[0], close[0])}'? (the exports are {listed})"
+        if close
+        else f"the exports are {listed}"
+    )
     raise PydanticCustomError("unknown_export", "unknown export '{name}' — {hint}", {"name": text, "hint": hint})
 
 

@@ -13,6 +13,7 @@ from .limits import MAX_TABLE_ROWS
 from .metadata import read_front_matter
 from .model import (
     ActionItem,
+    HeaderKey,
     HeaderLine,
     ImpactRow,
     LabelledLine,
@@ -35,6 +36,7 @@ _HEADER_LINE = re.compile(
     r"\b(Author|Date|Severity|Status)\s*:\s*(.*?)(?=\s+\b(?:Author|Date|Severity|Status)\s*:|$)",
     re.MULTILINE,
 )
+_HEADER_KEYS: dict[str, HeaderKey] = {"Author": "author", "Date": "date", "Severity": "severity", "Status": "status"}
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # `2026-08-14`, `2026-08-14 09:12`, `2026-08-14T09:12:30.5`, then a zone: `Z`, `UTC`, `+00:00`, `(BST)`.
 _TIME_CELL = re.compile(
@@ -70,9 +72,10 @@ _APPLICABLE = re.compile(r"(?<!not )(?<!n/a )\bapplicable\b")
 # or a reason (`No PHI was involved — N/A` reasons first).
 _MAX_LABEL_WORDS = 5
 _NOT_LABEL_START = frozenset(
-    "n/a na n.a. n.a not no none nothing yes applicable reportable notified because since as so there we it this our "
-    "all every".split()
+    "n/a na n.a. n.a not no none nothing yes applicable reportable notified because since as so there we "
+    "it this our all every".split()
 )
+
 
 def parse_date(text: str) -> dt.date | None:
     """The date at the start of `text` (`YYYY-MM-DD`), or None."""
@@ -141,7 +144,9 @@ def _structure_limits(blocks: list[md.Block]) -> Iterator[MetaProblem]:
     for block in blocks:
         if isinstance(block, md.Table) and len(block.rows) > MAX_TABLE_ROWS:
             yield MetaProblem(
-                line=block.line, kind="too_large", message=f"a table of {len(block.rows):,} rows, over the {MAX_TABLE_ROWS:,} limit"
+                line=block.line,
+                kind="too_large",
+                message=f"a table of {len(block.rows):,} rows, over the {MAX_TABLE_ROWS:,} limit",
             )
 
 
@@ -171,7 +176,7 @@ def _group_sections(blocks: list[md.Block], pm: PostMortem, template: Template) 
     for key, section_blocks in grouped.items():
         pm.sections[key].empty = not any(_has_content(block) for block in section_blocks)
     pm.headers = [
-        HeaderLine(line=block.line + block.text[: m.start()].count("\n"), key=m[1].lower(), value=m[2].strip())
+        HeaderLine(line=block.line + block.text[: m.start()].count("\n"), key=_HEADER_KEYS[m[1]], value=m[2].strip())
         for block in preamble
         if isinstance(block, md.Paragraph)
         for m in _HEADER_LINE.finditer(block.text)
@@ -234,9 +239,7 @@ def _read_timeline(pm: PostMortem, blocks: list[md.Block], template: Template) -
             elif int(match[4]) < 24 and int(match[5]) < 60 and int(match[6] or 0) < 60:
                 at = dt.datetime(day.year, day.month, day.day, int(match[4]), int(match[5]), int(match[6] or 0))
                 has_time = True
-        pm.timeline.append(
-            TimelineEvent(line=row[0].line, time=time, event=event, at=at, has_time=has_time, zone=zone)
-        )
+        pm.timeline.append(TimelineEvent(line=row[0].line, time=time, event=event, at=at, has_time=has_time, zone=zone))
 
 
 def _read_impact(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
@@ -287,7 +290,10 @@ def _pairs(blocks: list[md.Block]) -> tuple[list[WhyPair], TextItem | None]:
                 question, at = (content, -1) if answered_next else _split_why(content, loose=kind == "W")
                 pending = WhyPair(line=line, question=" ".join(_WHY_LABEL.sub("", question.strip()).split()), answer="")
                 if at >= 0:
-                    pending.answer, pending.answer_line = " ".join(content[at:].split()), line + content[:at].count("\n")
+                    pending.answer, pending.answer_line = (
+                        " ".join(content[at:].split()),
+                        line + content[:at].count("\n"),
+                    )
                 pairs.append(pending)
             elif pending is not None and not pending.answer:
                 pending.answer, pending.answer_line = " ".join(content.split()), line
@@ -300,7 +306,9 @@ def _marks(text: str) -> Iterator[tuple[int, int, str]]:
     shifted = "\n" + text  # index i of `shifted` is the place before index i of `text`
     for kind, pattern in (("Q", _Q_MARK), ("A", _A_MARK)):
         for match in pattern.finditer(shifted):
-            yield match.start(), _SPACES.match(shifted, match.end()).end() - 1, kind
+            spaces = _SPACES.match(shifted, match.end())
+            assert spaces is not None  # `\s*` matches anywhere
+            yield match.start(), spaces.end() - 1, kind
     for match in _WHY_MARK.finditer(shifted):
         yield match.start(), match.end() - 1, "W"
 
@@ -432,8 +440,8 @@ def _signoff_columns(header: list[str]) -> tuple[int, int, int]:
     """The role, name and date columns, by their headers (`| Name | Role | Date |`); a column whose
     header is not recognised takes the first free one in the template's order: Role, Name, Date."""
     found: dict[str, int] = {}
-    for index, name in enumerate(header):
-        key = _signoff_column(name)
+    for index, cell in enumerate(header):
+        key = _signoff_column(cell)
         if key and key not in found:
             found[key] = index
     free = iter([index for index in range(max(len(header), 3)) if index not in found.values()])
@@ -446,7 +454,15 @@ def _signoff_column(header: str) -> str | None:
     name = header.strip().casefold().rstrip(".:")
     if name.startswith(("role", "position")):
         return "role"
-    if name.startswith("name") or name in ("who", "person", "signed by", "signatory", "signer", "full name", "reviewer name"):
+    if name.startswith("name") or name in (
+        "who",
+        "person",
+        "signed by",
+        "signatory",
+        "signer",
+        "full name",
+        "reviewer name",
+    ):
         return "name"
     if name.startswith("date") or name.endswith("date") or name in ("signed", "signed on", "signed off", "when"):
         return "date"

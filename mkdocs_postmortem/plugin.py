@@ -33,20 +33,20 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .checker import Checker, ConfigError, ParseCache, Settings
-from .template import default_template
+from .checker import Checker, ConfigError, ParseCache
 from .config import PostMortemConfig
 from .job import Job, Outcome, PageSource, run, run_in_worker
 from .library import Library
 from .limits import prescan
 from .metadata import FRONT_MATTER_RE
 from .model import Finding, Level, RenderedFacts
-from .options import validate_options
+from .options import Options, validate_options
 from .project import OUTSIDE_DOCS, DocsBoundary, is_postmortem_uri
 from .render import environment
 from .render.exports import EXPORTS, Site
 from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, anchor_action_rows, findings_box, rendered_facts
 from .report import sort_for_report, summary
+from .template import default_template
 from .text import plural
 
 log = get_plugin_logger("postmortem")
@@ -78,7 +78,7 @@ def _guarded(event: Event) -> Event:
             return event(self, *args, **kwargs)
         except (PluginError, Abort):
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             page = kwargs.get("page")
             where = f" while processing {page.file.src_uri}" if page is not None else ""
             message = (
@@ -93,7 +93,7 @@ def _guarded(event: Event) -> Event:
     return run_event  # type: ignore[return-value]
 
 
-class PostMortemPlugin(BasePlugin[PostMortemConfig]):
+class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped-call]  # mkdocs' BasePlugin.__init_subclass__ is unannotated
     """Validates every post-mortem page and generates the library pages and exports."""
 
     supports_multiple_instances = False
@@ -101,7 +101,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
     def __init__(self) -> None:
         self.command: Literal["build", "gh-deploy", "serve"] = "build"
         self.cache = ParseCache()  # kept across `serve` rebuilds: MkDocs reuses this instance
-        self.settings: Settings | None = None
+        self.settings: Options | None = None  # the options as validated in on_config, typed
         self.template = default_template()  # the site's post-mortem template, read in on_config
         self.library: Library | None = None  # in-process runs only (serve)
         self._future: concurrent.futures.Future[Outcome] | None = None
@@ -156,7 +156,9 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         if os.path.isdir(os.path.join(config.docs_dir, self.settings.dir)):
             return True
         if not self._said_no_folder:
-            log.info(f"no '{self.settings.dir}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)")
+            log.info(
+                f"no '{self.settings.dir}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)"
+            )
             self._said_no_folder = True
         return False
 
@@ -169,7 +171,9 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         return [
             self._page_source(file, project, boundary)
             for file in files
-            if is_postmortem_uri(file.src_uri, self.settings.dir) and file.is_documentation_page() and not file.generated_by
+            if is_postmortem_uri(file.src_uri, self.settings.dir)
+            and file.is_documentation_page()
+            and not file.generated_by
             and file.inclusion is not InclusionLevel.EXCLUDED
         ]
 
@@ -178,7 +182,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         display = os.path.relpath(file.abs_src_path or file.src_uri, project).replace(os.sep, "/")
         refused = OUTSIDE_DOCS if file.abs_src_path and boundary.outside(file.abs_src_path) else None
         file.inclusion = self._inclusion(file, refused)
-        in_library = file.inclusion.is_in_serve() if self.command == "serve" else file.inclusion.is_included()
+        in_library = file.inclusion.is_in_serve() if self.command == "serve" else file.inclusion.is_included()  # type: ignore[no-untyped-call]  # mkdocs' InclusionLevel methods are unannotated
         return PageSource(display, file.abs_src_path or "", file.src_uri, file.url, in_library, refused)
 
     def _inclusion(self, file: File, refused: str | None) -> InclusionLevel:
@@ -191,7 +195,8 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             return InclusionLevel.EXCLUDED
         if draft:
             return InclusionLevel.DRAFT
-        if file.inclusion.is_in_nav() and not self.config.nav_postmortems:
+        assert self.settings is not None
+        if file.inclusion.is_in_nav() and not self.settings.nav_postmortems:  # type: ignore[no-untyped-call]  # mkdocs' InclusionLevel methods are unannotated
             return InclusionLevel.NOT_IN_NAV
         return file.inclusion
 
@@ -212,7 +217,11 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
                 files.remove(existing)
             # Every navigation entry is rendered on every page: by default only the home is one. A
             # hand-written nav gets its entries in `on_nav`, so MkDocs must not count them as omitted.
-            inclusion = InclusionLevel.UNDEFINED if self._listed(page.name) and config.nav is None else InclusionLevel.NOT_IN_NAV
+            inclusion = (
+                InclusionLevel.UNDEFINED
+                if self._listed(page.name) and config.nav is None
+                else InclusionLevel.NOT_IN_NAV
+            )
             file = File.generated(config, uri, content="", inclusion=inclusion)
             files.append(file)
             library.generated[page.name] = library.urls[page.name] = file.url
@@ -228,7 +237,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
     def _job(self, config: MkDocsConfig, pages: list[PageSource], library: LibraryFiles) -> Job:
         """The library work of this build, as plain data."""
         assert self.settings is not None
-        exports = self.config.exports
+        exports = self.settings.exports
         return Job(
             settings=self.settings,
             base_dir=str(Path(config.config_file_path or "mkdocs.yml").parent),
@@ -242,17 +251,23 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             show_findings=self._shows_findings(),
             exports_dir=str(Path(config.site_dir) / self.settings.dir),
             exports=tuple(EXPORTS) if exports is True else tuple(exports or ()),
-            site=Site(config.site_name, config.site_url, config.site_description or f"Post-mortems of {config.site_name}"),
+            site=Site(
+                config.site_name, config.site_url, config.site_description or f"Post-mortems of {config.site_name}"
+            ),
         )
 
     @staticmethod
     def _markdown_extensions(config: MkDocsConfig) -> list[object]:
         """The site's Markdown extensions as mkdocs.yml lists them: a name, or a name with its options."""
-        return [{name: config.mdx_configs[name]} if name in config.mdx_configs else name for name in config.markdown_extensions]
+        return [
+            {name: config.mdx_configs[name]} if name in config.mdx_configs else name
+            for name in config.markdown_extensions
+        ]
 
     def _listed(self, name: str) -> bool:
         """Is this library page a navigation entry? The home always; the others on request."""
-        return name == "index.md" or bool(self.config.nav_library_pages)
+        assert self.settings is not None
+        return name == "index.md" or bool(self.settings.nav_library_pages)
 
     def _start(self, job: Job) -> concurrent.futures.Future[Outcome]:
         """In a worker process for a build (where fork is available), else right here with the cache."""
@@ -288,7 +303,9 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             file.page
             for page in LIBRARY_PAGES
             if (file := files.get_file_from_path(f"{self.settings.dir}/{page.name}")) is not None
-            and file.src_uri in self._generated and self._listed(page.name) and file.src_uri not in placed
+            and file.src_uri in self._generated
+            and self._listed(page.name)
+            and file.src_uri not in placed
             and file.page is not None
         ]
         if len(missing) == 1:
@@ -338,15 +355,18 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             theme, card, content = output.partition(CARD_PLACEHOLDER)  # the page's own content follows the card
             if not card:  # a theme that does not show the content: nothing to put a card on
                 return anchor_action_rows(output, anchors, self.template)
-            return theme + outcome.cards.get(page.file.src_uri, "") + anchor_action_rows(content, anchors, self.template)
+            return (
+                theme + outcome.cards.get(page.file.src_uri, "") + anchor_action_rows(content, anchors, self.template)
+            )
         if self._outcome is not None and (rendered := self._outcome.pages.get(page.file.src_uri)) is not None:
             return rendered.fill(output)
         return output
 
     def _template_dirs(self, config: MkDocsConfig) -> list[Path]:
+        assert self.settings is not None
         dirs = []
-        if self.config.overrides:
-            dirs.append(Path(config.config_file_path or "mkdocs.yml").parent / self.config.overrides)
+        if self.settings.overrides:
+            dirs.append(Path(config.config_file_path or "mkdocs.yml").parent / self.settings.overrides)
         custom_dir = config.theme.custom_dir
         if custom_dir:
             dirs.append(Path(custom_dir) / "postmortem")
@@ -355,7 +375,9 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
     def _rendered_findings(self, outcome: Outcome, config: MkDocsConfig) -> list[Finding]:
         """PM005: each post-mortem's rendered HTML against what the check read (shown on the page in serve)."""
         assert self.settings is not None
-        checker = Checker(self.settings, Path(config.config_file_path or "mkdocs.yml").parent, None, self._markdown_extensions(config))
+        checker = Checker(
+            self.settings, Path(config.config_file_path or "mkdocs.yml").parent, None, self._markdown_extensions(config)
+        )
         found: list[Finding] = []
         for src_uri, facts in self._rendered.items():
             view = outcome.views.get(src_uri)
@@ -370,12 +392,15 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
         return found
 
     def _shows_findings(self) -> bool:
-        shown = self.config.findings_on_page
+        assert self.settings is not None
+        shown = self.settings.findings_on_page
         return shown == "always" or (shown == "serve" and self.command == "serve")
 
     def _report(self, outcome: Outcome, config: MkDocsConfig) -> None:
         rendered = self._rendered_findings(outcome, config)
-        findings: list[Finding] = sort_for_report([*(f for found in outcome.findings.values() for f in found), *rendered])
+        findings: list[Finding] = sort_for_report(
+            [*(f for found in outcome.findings.values() for f in found), *rendered]
+        )
         for finding in findings:
             log.log(_LOG_LEVEL[finding.level], finding.format())
         line = f"post-mortem check: {summary(findings, len(outcome.findings))}"
@@ -391,7 +416,9 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):
             raise PluginError(f"postmortem: {line} — fix the errors above (each line says how){listed}")
         if warnings and config.strict:
             # MkDocs 1.6 does not count plugin warnings under `-q`: count them here (mkdocs#4126).
-            raise Abort(f"postmortem: {line}{listed}\nAborted with {plural(warnings, 'post-mortem warning')} in strict mode!")
+            raise Abort(
+                f"postmortem: {line}{listed}\nAborted with {plural(warnings, 'post-mortem warning')} in strict mode!"
+            )
         log.info(line)
 
 

@@ -9,10 +9,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-import mergedeep  # type: ignore[import-untyped]
+import mergedeep
 import yaml
 from pathspec.gitignore import GitIgnoreSpec
-from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
+from yaml_env_tag import construct_env_tag
 
 from .checker import ConfigError
 from .options import Options, validate_options
@@ -143,7 +143,11 @@ def _relative(loader: _ConfigLoader, node: yaml.Node) -> str | None:
         return os.path.join(loader.config_dir, suffix)
     if prefix == "$docs_dir":
         return _DocsDirPath(suffix)
-    problem = f"unknown prefix {prefix!r} in !relative {value!r}" if prefix.startswith("$") else f"!relative takes no value, not {value!r}"
+    problem = (
+        f"unknown prefix {prefix!r} in !relative {value!r}"
+        if prefix.startswith("$")
+        else f"!relative takes no value, not {value!r}"
+    )
     raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
 
 
@@ -178,7 +182,9 @@ def _read_config(path: Path, loader: type[_ConfigLoader], seen: tuple[Path, ...]
             raise ConfigError(f"{path}: INHERIT: '{relative}' does not exist at '{parent}'")
         if parent.resolve() in seen:
             raise ConfigError(f"{path}: INHERIT loops back to {parent}")
-        data = mergedeep.merge(_read_config(parent, loader, (*seen, path.resolve())), data)
+        inherited = _read_config(parent, loader, (*seen, path.resolve()))
+        mergedeep.merge(inherited, data)  # into `inherited`, in place
+        return inherited
     return data
 
 
@@ -217,7 +223,9 @@ def _spec(data: dict[str, Any], key: str, path: Path) -> GitIgnoreSpec | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ConfigError(f"{path}: {key}: expected a multiline string of gitignore patterns, not {type(value).__name__}")
+        raise ConfigError(
+            f"{path}: {key}: expected a multiline string of gitignore patterns, not {type(value).__name__}"
+        )
     try:
         return GitIgnoreSpec.from_lines(value.splitlines())
     except ValueError as exc:

@@ -23,7 +23,9 @@ def counts(findings: Iterable[Finding]) -> dict[Level, int]:
 
 def describe_counts(findings: Iterable[Finding]) -> str:
     """`2 errors, 1 warning, 3 info`: only the non-zero parts, or `no findings`."""
-    parts = [plural(n, level.value, "info" if level is Level.INFO else None) for level, n in counts(findings).items() if n]
+    parts = [
+        plural(n, level.value, "info" if level is Level.INFO else None) for level, n in counts(findings).items() if n
+    ]
     return ", ".join(parts) if parts else "no findings"
 
 

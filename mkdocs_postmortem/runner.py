@@ -22,7 +22,7 @@ def check_files(
     base_dir: str,
     files: dict[str, str],
     refused: dict[str, str],
-    markdown_extensions: Iterable[str] = (),
+    markdown_extensions: Iterable[object] = (),
     workers: int = 2,
     rules: RuleSet = RULES,
 ) -> dict[str, list[Finding]]:
@@ -60,7 +60,7 @@ def check_files(
     return {display: checked.findings for display, checked in checker.check_library(pages).items()}
 
 
-def _start_worker(settings: Settings, base_dir: str, markdown_extensions: tuple[str, ...], rules: RuleSet) -> None:
+def _start_worker(settings: Settings, base_dir: str, markdown_extensions: tuple[object, ...], rules: RuleSet) -> None:
     global _worker_checker
     _worker_checker = Checker(settings, Path(base_dir), markdown_extensions=markdown_extensions, rules=rules)
 

@@ -36,14 +36,25 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    dir: str = Field("postmortems", description="Folder of `docs_dir` that holds the post-mortems (its `index.md` files are not post-mortems).")
+    dir: str = Field(
+        "postmortems",
+        description="Folder of `docs_dir` that holds the post-mortems (its `index.md` files are not post-mortems).",
+    )
     rules: dict[str, str] = Field(
         default_factory=dict,
         description="Rule id or slug → `error`, `warning`, `info` or `off` (unquoted off/false: off; on/true: the rule's default level).",
     )
-    holidays: str | None = Field(None, description="Country (`GB`) or country-subdivision (`US-CA`) whose public holidays are not business days.")
-    today: dt.date | None = Field(None, description="The date deadlines and overdue items are judged by; default `SOURCE_DATE_EPOCH`, else the clock.")
-    owners: PathText | None = Field(None, description="People file (relative to mkdocs.yml) mapping each owner to aliases; unknown owners are then a warning.")
+    holidays: str | None = Field(
+        None, description="Country (`GB`) or country-subdivision (`US-CA`) whose public holidays are not business days."
+    )
+    today: dt.date | None = Field(
+        None,
+        description="The date deadlines and overdue items are judged by; default `SOURCE_DATE_EPOCH`, else the clock.",
+    )
+    owners: PathText | None = Field(
+        None,
+        description="People file (relative to mkdocs.yml) mapping each owner to aliases; unknown owners are then a warning.",
+    )
     template: PathText | None = Field(
         None,
         description="The site's post-mortem template (a YAML file relative to mkdocs.yml): sections, sign-off roles, "
@@ -55,7 +66,9 @@ class Settings(BaseModel):
     def _dir(cls, value: str) -> str:
         cleaned = value.strip().strip("/")
         if not cleaned or cleaned.startswith("..") or "/../" in f"/{cleaned}/" or value.strip().startswith("/"):
-            raise PydanticCustomError("folder", "'{value}' must be a folder inside docs_dir, such as `postmortems`", {"value": value})
+            raise PydanticCustomError(
+                "folder", "'{value}' must be a folder inside docs_dir, such as `postmortems`", {"value": value}
+            )
         return cleaned
 
     @field_validator("rules", mode="before")
@@ -81,7 +94,10 @@ class Settings(BaseModel):
         except PeopleFileError as exc:
             raise ConfigError(str(exc)) from exc
         return Context(
-            today=resolve_today(self.today), template=self.post_mortem_template(base_dir), holidays=self.holidays, owners=owners
+            today=resolve_today(self.today),
+            template=self.post_mortem_template(base_dir),
+            holidays=self.holidays,
+            owners=owners,
         )
 
     def post_mortem_template(self, base_dir: Path = Path(".")) -> Template:
@@ -117,5 +133,7 @@ def _level_name(name: object, value: object) -> str:
     if text in {level.value for level in Level}:
         return text
     raise PydanticCustomError(
-        "rule_level", "{name}: '{value}' is not a level; use error, warning, info or off", {"name": str(name), "value": value}
+        "rule_level",
+        "{name}: '{value}' is not a level; use error, warning, info or off",
+        {"name": str(name), "value": value},
     )

@@ -12,9 +12,10 @@ from __future__ import annotations
 import difflib
 import enum
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
@@ -26,10 +27,12 @@ BUILT_IN = Path(__file__).with_name("coe-template.yml")
 ART73_QUESTION = "eu_ai_act"  # the regulatory question whose "applicable" starts the EU AI Act Article 73 clock
 _NEAR_MISS = 0.8  # difflib ratio from which a heading is taken for a typo of a section name
 _NEAR_MISS_NUMBERED = 0.6  # the same, for a heading numbered as the section is
+_BRACKETED = re.compile(r"\[([^\[\]\n]{1,160})\]")
 _MARK_TOKEN = re.compile(r":[a-z0-9_+-]{1,60}:|.", re.IGNORECASE | re.DOTALL)
+_T = TypeVar("_T")
 
 
-class ActionState(str, enum.Enum):
+class ActionState(enum.StrEnum):
     """What an action item's free-text status cell means."""
 
     OPEN = "open"
@@ -48,12 +51,15 @@ class ActionState(str, enum.Enum):
 
 
 _STATE_LABELS: dict[ActionState | None, str] = {
-    None: "unknown", ActionState.OPEN: "open", ActionState.IN_PROGRESS: "in progress",
-    ActionState.DONE: "done", ActionState.WONT_DO: "won't do",
+    None: "unknown",
+    ActionState.OPEN: "open",
+    ActionState.IN_PROGRESS: "in progress",
+    ActionState.DONE: "done",
+    ActionState.WONT_DO: "won't do",
 }
 
 
-class Key(str, enum.Enum):
+class Key(enum.StrEnum):
     """The sections whose content the parser reads into the post-mortem's own fields, which the rules
     and the library use. A template may rename them, make them optional or leave them out; its other
     sections are read by their `contains`."""
@@ -84,7 +90,9 @@ class SectionSpec(_Part):
     contains: Literal["text", "table", "qa", "labelled"] = Field(
         "text", description="What it holds: text or a list, a table, `Q:`/`A:` pairs, or `Label: answer` lines."
     )
-    columns: tuple[str, ...] = Field((), description="A table's columns that must be there (its header starts with each).")
+    columns: tuple[str, ...] = Field(
+        (), description="A table's columns that must be there (its header starts with each)."
+    )
     labels: tuple[str, ...] = Field((), description="The `Label:` lines that must be there, each with an answer.")
     min_items: int = Field(0, ge=0, description="At least this many list items, table rows or Q/A pairs.")
     blank: str = Field("", description="The section's body in the blank page that `new` writes.")
@@ -148,7 +156,9 @@ class SeverityLevel(_Part):
     meaning: str = ""
     aliases: tuple[str, ...] = ()
     postmortem: Literal["required", "optional", "none"] = "required"
-    write_up_days: int | None = Field(None, ge=1, le=366, description="Business days after the incident to write it up.")
+    write_up_days: int | None = Field(
+        None, ge=1, le=366, description="Business days after the incident to write it up."
+    )
 
 
 class Placeholders(_Part):
@@ -175,7 +185,9 @@ class Template(BaseModel):
     name: str = "post-mortem"
     source: str = Field("", description="The file it was read from (empty: the built-in CoE template).")
     numbered: bool = Field(True, description="Whether section titles are numbered (`## 2. Timeline`).")
-    heading: str = Field("Post-Mortem — {agent} {severity} incident, {incident_date}", description="The blank page's H1.")
+    heading: str = Field(
+        "Post-Mortem — {agent} {severity} incident, {incident_date}", description="The blank page's H1."
+    )
     sections: dict[str, SectionSpec] = Field(min_length=1)
     placeholders: Placeholders = Placeholders()
     signoff_roles: dict[str, SignOffRole] = {}
@@ -189,7 +201,8 @@ class Template(BaseModel):
     _marks: dict[str, ActionState] = PrivateAttr(default_factory=dict)
     _names: tuple[tuple[str, re.Pattern[str]], ...] = PrivateAttr(())
     _severity_names: dict[str, str] = PrivateAttr(default_factory=dict)  # folded name or alias → level
-    _cache: dict[tuple[str, str], Any] = PrivateAttr(default_factory=dict)
+    _cache: dict[tuple[str, str], object] = PrivateAttr(default_factory=dict)
+    _blank_texts: frozenset[str] = PrivateAttr(frozenset())  # the `[…]` of the blank page, folded
 
     @model_validator(mode="before")
     @classmethod
@@ -227,6 +240,8 @@ class Template(BaseModel):
             for alias in (name, *level.aliases):
                 if (other := self._severity_names.setdefault(_fold_severity(alias), name)) != name:
                     raise ValueError(f"severities: '{alias}' names both {other} and {name}")
+        blanks = [section.blank for section in self.sections.values()] + [q.prompt for q in self.regulatory.values()]
+        self._blank_texts = frozenset(m.strip().casefold() for blank in blanks for m in _BRACKETED.findall(blank))
         if not any(level.postmortem != "none" for level in self.severities.values()):
             raise ValueError("severities: at least one level needs a post-mortem")
         return self
@@ -274,7 +289,13 @@ class Template(BaseModel):
     def _generated_blank(self, key: str) -> str:
         """The blank of a section made from the template's lists: the sign-off roles, the regulatory questions."""
         if key == Key.SIGNOFF:
-            return "\n".join(["| Role | Name | Date |", "|---|---|---|", *(f"| {r.title} | | |" for r in self.signoff_roles.values())])
+            return "\n".join(
+                [
+                    "| Role | Name | Date |",
+                    "|---|---|---|",
+                    *(f"| {r.title} | | |" for r in self.signoff_roles.values()),
+                ]
+            )
         if key == Key.REGULATORY:
             return "\n".join(f"- **{q.label}:** {q.prompt}" for q in self.regulatory.values())
         return ""
@@ -284,7 +305,9 @@ class Template(BaseModel):
         source = f" (`{self.source}`)" if self.source else ""
         lines = [f"## Template: {self.name}{source}", "", "| Section | Required | Holds |", "|---|---|---|"]
         for key, spec in self.sections.items():
-            holds = {"text": "text or a list", "table": "a table", "qa": "Q/A pairs", "labelled": "`Label:` lines"}[spec.contains]
+            holds = {"text": "text or a list", "table": "a table", "qa": "Q/A pairs", "labelled": "`Label:` lines"}[
+                spec.contains
+            ]
             if spec.columns:
                 holds += f" with columns {', '.join(spec.columns)}"
             if spec.labels:
@@ -293,9 +316,13 @@ class Template(BaseModel):
                 holds += f", at least {spec.min_items}"
             lines.append(f"| {self.title(key)} | {'yes' if spec.required else 'optional'} | {holds} |")
         deadlines = [
-            f"{name}: " + (
-                f"post-mortem within {level.write_up_days} business days" if level.postmortem == "required" and level.write_up_days
-                else {"required": "post-mortem required", "optional": "post-mortem optional", "none": "no post-mortem"}[level.postmortem]
+            f"{name}: "
+            + (
+                f"post-mortem within {level.write_up_days} business days"
+                if level.postmortem == "required" and level.write_up_days
+                else {"required": "post-mortem required", "optional": "post-mortem optional", "none": "no post-mortem"}[
+                    level.postmortem
+                ]
             )
             for name, level in self.severities.items()
         ]
@@ -353,9 +380,14 @@ class Template(BaseModel):
         return next((key for key, pattern in self._names if pattern.search(label)), None)
 
     def is_placeholder(self, bracketed: str) -> bool:
-        """Whether the text inside `[…]` is a placeholder of the blank template."""
+        """Whether the text inside `[…]` is a placeholder of the blank template: one of its sections'
+        blanks or questions' prompts has it, or `placeholders` names it."""
         inner = bracketed.strip().casefold()
-        return inner in self.placeholders.exact or inner.startswith(self.placeholders.prefixes)
+        return (
+            inner in self._blank_texts
+            or inner in self.placeholders.exact
+            or inner.startswith(self.placeholders.prefixes)
+        )
 
     # Severity ---------------------------------------------------------------------------------------
 
@@ -365,7 +397,9 @@ class Template(BaseModel):
         name = self._severity_names.get(_fold_severity(str(value)))
         if name is None:
             raise PydanticCustomError(
-                "severity", "'{value}' is not a severity; use {names}", {"value": value, "names": self.severity_choices()}
+                "severity",
+                "'{value}' is not a severity; use {names}",
+                {"value": value, "names": self.severity_choices()},
             )
         if self.severities[name].postmortem == "none":
             raise PydanticCustomError("sev4", "{name} needs no post-mortem", {"name": name})
@@ -390,13 +424,14 @@ class Template(BaseModel):
         names = list(self.severities)
         return names.index(name) if name in names else len(names)
 
-    def _cached(self, kind: str, text: str, compute: Any) -> Any:
+    def _cached(self, kind: str, text: str, compute: Callable[[], _T]) -> _T:
+        """`compute()`, kept by (kind, text): each kind has one computation, so its values one type."""
         key = (kind, text)
         if key not in self._cache:
             if len(self._cache) > 16384:  # bounded, whatever the pages say
                 self._cache.clear()
             self._cache[key] = compute()
-        return self._cache[key]
+        return cast(_T, self._cache[key])
 
 
 def _fold(name: str) -> str:
@@ -437,8 +472,10 @@ def load_template(path: Path | None) -> Template:
         if field in _KEYED and isinstance(value, dict) and isinstance(merged.get(field), dict):
             merged[field] = _merge_keyed(merged[field], value, path, root, field)
         elif field in _EXTENDED and isinstance(value, dict) and isinstance(merged.get(field), dict):
-            merged[field] = {**merged[field], **{k: [*merged[field].get(k, []), *v] if isinstance(v, list) else v
-                                                 for k, v in value.items()}}
+            merged[field] = {
+                **merged[field],
+                **{k: [*merged[field].get(k, []), *v] if isinstance(v, list) else v for k, v in value.items()},
+            }
         elif field == "severities" and isinstance(value, list):
             merged[field] = _severity_list(value, path, root)
         else:
@@ -454,7 +491,9 @@ def load_template(path: Path | None) -> Template:
         raise TemplateError(f"{path}:{_line(root, where)}: {shown}: {message}") from None
 
 
-def _merge_keyed(base: dict[str, Any], override: dict[str, Any], path: Path, root: yaml.Node, field: str) -> dict[str, Any]:
+def _merge_keyed(
+    base: dict[str, Any], override: dict[str, Any], path: Path, root: yaml.Node | None, field: str
+) -> dict[str, Any]:
     """`sections: {communications: {title: …}, detection_gaps: {…, after: went_wrong}, impact: null}`:
     a known key is changed field by field, a new one added (after or before another, else at the end),
     a `null` one removed."""
@@ -480,7 +519,9 @@ def _merge_keyed(base: dict[str, Any], override: dict[str, Any], path: Path, roo
         if after is not None or before is not None:
             anchor = str(after if after is not None else before)
             if anchor not in merged or anchor == key:
-                raise TemplateError(f"{path}:{line}: {field}.{key}: '{anchor}' is not another {field} key; {_known(merged)}")
+                raise TemplateError(
+                    f"{path}:{line}: {field}.{key}: '{anchor}' is not another {field} key; {_known(merged)}"
+                )
             entry = merged.pop(key)
             items = list(merged.items())
             index = [k for k, _ in items].index(anchor) + (1 if after is not None else 0)
@@ -489,12 +530,14 @@ def _merge_keyed(base: dict[str, Any], override: dict[str, Any], path: Path, roo
     return merged
 
 
-def _severity_list(levels: list[Any], path: Path, root: yaml.Node) -> dict[str, Any]:
+def _severity_list(levels: list[Any], path: Path, root: yaml.Node | None) -> dict[str, Any]:
     """`severities: [{name: P1, write_up_days: 3}, …]`: a whole new scale, most severe first."""
     scale: dict[str, Any] = {}
     for index, level in enumerate(levels):
         if not isinstance(level, dict) or not isinstance(level.get("name"), str | int):
-            raise TemplateError(f"{path}:{_line(root, ('severities', index))}: severities: each level is a mapping with a `name`")
+            raise TemplateError(
+                f"{path}:{_line(root, ('severities', index))}: severities: each level is a mapping with a `name`"
+            )
         level = dict(level)
         scale[str(level.pop("name"))] = level
     return scale
@@ -514,7 +557,7 @@ def _read(path: Path) -> tuple[Any, yaml.Node | None]:
         raise TemplateError(f"cannot read {path} ({getattr(exc, 'strerror', None) or exc})") from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 — SafeLoader
+        data = yaml.load(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark, opened = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
         if opened is not None and (mark is None or mark.index >= len(text.rstrip())):
@@ -545,4 +588,3 @@ def _line(root: yaml.Node | None, where: tuple[Any, ...]) -> int:
         else:
             break
     return line
-

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 import yaml
+from click.testing import CliRunner
 from sarif_pydantic import Sarif
 
 from mkdocs_postmortem.cli import cli
@@ -41,14 +41,25 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_new_scaffolds_a_draft_that_fails_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_site(tmp_path, {}, options={"holidays": "GB-ENG"})
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run("new", "--agent", "finance-invoice-recon", "--severity", "sev 1", "--incident-date", "2026-08-28",
-                       "--title", 'Wrong "matches"', "--author", "Morteza Moradi")
+    code, out, _ = run(
+        "new",
+        "--agent",
+        "finance-invoice-recon",
+        "--severity",
+        "sev 1",
+        "--incident-date",
+        "2026-08-28",
+        "--title",
+        'Wrong "matches"',
+        "--author",
+        "Morteza Moradi",
+    )
     assert code == 0
     target = tmp_path / "docs/postmortems/2026-08-28-finance-invoice-recon.md"
     assert "Created docs/postmortems/2026-08-28-finance-invoice-recon.md" in out
     # 5 business days, skipping the 08-31 bank holiday; "today" (2026-09-20) is 9 business days later
     assert "Write-up was due by 2026-09-07 (5 business days after the incident, Sev-1): 9 business days ago" in out
-    assert "`late_reason: \"…\"` in the front matter" in out
+    assert '`late_reason: "…"` in the front matter' in out
     text = target.read_text(encoding="utf-8")
     assert text.startswith("---\nagent: finance-invoice-recon\nseverity: Sev-1\nincident_date: 2026-08-28\n")
     assert "status: draft" in text and "# Post-Mortem — finance-invoice-recon Sev-1 incident, 2026-08-28" in text
@@ -57,7 +68,9 @@ def test_new_scaffolds_a_draft_that_fails_check(tmp_path: Path, monkeypatch: pyt
     assert code == 1
     assert "PM202 error" in out and "PM601" not in out  # placeholders fail; sign-off waits for publication
 
-    code, _, err = run("new", "--agent", "finance-invoice-recon", "--severity", "Sev-1", "--incident-date", "2026-08-28")
+    code, _, err = run(
+        "new", "--agent", "finance-invoice-recon", "--severity", "Sev-1", "--incident-date", "2026-08-28"
+    )
     assert code == 1 and "already exists" in err
     assert target.read_text(encoding="utf-8") == text  # untouched
 
@@ -69,7 +82,7 @@ def test_new_gives_the_deadline_still_ahead(site: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["--severity", "Sev-4"], "Sev-4 needs no post-mortem"),
         (["--severity", "Sev-9"], "is not a severity"),
@@ -97,7 +110,7 @@ def test_check_exit_codes_and_text_output(site: Path) -> None:
 
 
 def test_check_only_reports_on_given_paths(site: Path) -> None:
-    code, out, _ = run("check", "docs/postmortems/b.md")
+    _, out, _ = run("check", "docs/postmortems/b.md")
     assert "a.md" not in out and "b.md" in out and out.splitlines()[-1] == "1 warning in 1 of 1 post-mortem"
 
 
@@ -105,7 +118,8 @@ def test_check_json_github_sarif(site: Path) -> None:
     _, out, _ = run("check", "--format", "json")
     findings = json.loads(out)
     assert [(f["path"], f["rule"], f["level"]) for f in findings] == [
-        ("docs/postmortems/a.md", "PM403", "error"), ("docs/postmortems/b.md", "PM602", "warning")
+        ("docs/postmortems/a.md", "PM403", "error"),
+        ("docs/postmortems/b.md", "PM602", "warning"),
     ]
     assert set(findings[0]) == {"path", "line", "rule", "slug", "level", "message", "fix"}
 
@@ -164,8 +178,12 @@ def test_actions_rows_are_the_exports_rows(tmp_path: Path, monkeypatch: pytest.M
     """`actions --format csv|json` lists the rows of action-items.csv: same columns, same values, the
     owners merged through the people file's aliases as on the owner page."""
     other = as_agent(VALID, "hr-bot").replace("| Platform Lead | 2026-10-15 |", "| Platform team | next sprint |")
-    write_site(tmp_path, {"postmortems/a.md": VALID, "postmortems/b.md": other},
-               options={"owners": "owners.yml", "rules": {"PM404": "warning"}}, extra={"site_url": "https://docs.example.org/lib/"})
+    write_site(
+        tmp_path,
+        {"postmortems/a.md": VALID, "postmortems/b.md": other},
+        options={"owners": "owners.yml", "rules": {"PM404": "warning"}},
+        extra={"site_url": "https://docs.example.org/lib/"},
+    )
     (tmp_path / "owners.yml").write_text(fixture_text("owners.yml"), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
 
@@ -176,10 +194,15 @@ def test_actions_rows_are_the_exports_rows(tmp_path: Path, monkeypatch: pytest.M
         ("Platform Lead", "2", None, "next sprint", "in_progress", "hr-bot"),
     ]
     assert rows[0]["url"] == "https://docs.example.org/lib/postmortems/a/#action-2"
-    assert rows[0]["path"] == "docs/postmortems/a.md" and rows[0]["postmortem"] == "Cross-tenant retrieval in support replies"
+    assert (
+        rows[0]["path"] == "docs/postmortems/a.md"
+        and rows[0]["postmortem"] == "Cross-tenant retrieval in support replies"
+    )
 
     assert run_mkdocs("build", cwd=tmp_path).returncode == 0
-    export = list(csv.DictReader(io.StringIO((tmp_path / "site/postmortems/action-items.csv").read_text(encoding="utf-8"))))
+    export = list(
+        csv.DictReader(io.StringIO((tmp_path / "site/postmortems/action-items.csv").read_text(encoding="utf-8")))
+    )
     listed = list(csv.DictReader(io.StringIO(run("actions", "--format", "csv")[1])))
     assert listed and set(listed[0]) == set(export[0])
     key = lambda row: (row["path"], row["number"])  # noqa: E731
@@ -193,10 +216,12 @@ def test_actions_urls_follow_use_directory_urls(tmp_path: Path, monkeypatch: pyt
     assert rows[0]["url"] == "postmortems/a%20b.html#action-3"  # as MkDocs names the page: site-relative
 
 
-def test_pre_commit_hook_checks_the_changed_files_against_the_whole_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pre_commit_hook_checks_the_changed_files_against_the_whole_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """pre-commit gives `check` the changed files in one run (`require_serial`, so no parallel batches),
     and `check a.md` still compares a.md with the rest of the library, as the build does."""
-    hook, = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["require_serial"] is True and hook["pass_filenames"] is True
     write_site(tmp_path, {"postmortems/a.md": VALID, "postmortems/b.md": VALID})  # b: a's incident again
     monkeypatch.chdir(tmp_path)
@@ -216,7 +241,11 @@ def test_exclude_docs_and_draft_docs_as_mkdocs_reads_them(tmp_path: Path, monkey
         "postmortems/.c.md": TWO_OWNERS,  # hidden: excluded by MkDocs' own default
         "postmortems/d.md": as_agent(VALID, "d-bot"),  # one of draft_docs
     }
-    write_site(tmp_path, pages, extra={"exclude_docs": "old/\n", "draft_docs": "postmortems/d.md\n", "not_in_nav": "/postmortems/"})
+    write_site(
+        tmp_path,
+        pages,
+        extra={"exclude_docs": "old/\n", "draft_docs": "postmortems/d.md\n", "not_in_nav": "/postmortems/"},
+    )
     monkeypatch.chdir(tmp_path)
     code, out, _ = run("check")
     assert code == 0 and out.splitlines() == ["2 post-mortems checked: no findings"]
@@ -257,14 +286,21 @@ def test_schema_is_the_front_matter_schema(site: Path) -> None:
     _, out, _ = run("schema")
     schema = json.loads(out)
     assert schema == front_matter_schema()
-    meta = {"agent": "x", "severity": "Sev-2", "incident_date": "2026-01-01", "date": "2026-01-02", "author": "A", "status": "open"}
+    meta = {
+        "agent": "x",
+        "severity": "Sev-2",
+        "incident_date": "2026-01-01",
+        "date": "2026-01-02",
+        "author": "A",
+        "status": "open",
+    }
     jsonschema.validate(meta, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**meta, "severity": "Sev-4"}, schema)
 
 
 @pytest.mark.parametrize(
-    "setup, args, message",
+    ("setup", "args", "message"),
     [
         ("none", ["check"], "mkdocs.yml does not exist (give the site's config with -f mkdocs.yml)"),
         ("no-plugin", ["check"], "the postmortem plugin is not enabled"),
@@ -276,7 +312,9 @@ def test_schema_is_the_front_matter_schema(site: Path) -> None:
         ("ok", ["actions", "--due-before", "tomorrow"], "Invalid value for '--due-before'"),
     ],
 )
-def test_usage_and_config_errors_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setup: str, args: list[str], message: str) -> None:
+def test_usage_and_config_errors_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setup: str, args: list[str], message: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     if setup != "none":
         options = {"bad-rule": {"rules": {"PM999": "off"}}, "bad-option": {"colour": "red"}}.get(setup, {})
@@ -318,7 +356,9 @@ def test_installed_script_runs_in_a_real_process(site: Path) -> None:
 
 
 def test_waivers_work_the_same_in_check_and_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    waived = TWO_OWNERS.replace("| # | Action", '<!-- postmortem: disable PM403 reason="agreed at review" -->\n| # | Action')
+    waived = TWO_OWNERS.replace(
+        "| # | Action", '<!-- postmortem: disable PM403 reason="agreed at review" -->\n| # | Action'
+    )
     unexplained = as_agent(TWO_OWNERS, "b-bot").replace("status: open\n", "status: open\naccept: [PM403]\n")
     write_site(tmp_path, {"postmortems/a.md": waived, "postmortems/b.md": unexplained})
     monkeypatch.chdir(tmp_path)
@@ -329,7 +369,9 @@ def test_waivers_work_the_same_in_check_and_build(tmp_path: Path, monkeypatch: p
     assert re.findall(r"docs/postmortems/\w\.md:\d+: (PM\d{3}) ", build.stderr) == ["PM002"]
 
 
-def test_large_libraries_are_checked_in_parallel_with_the_same_findings(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_libraries_are_checked_in_parallel_with_the_same_findings(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (site / "docs/postmortems/d.md").write_text(as_agent(VALID, "b-bot"), encoding="utf-8")  # a duplicate of b
     serial = run("check", "--format", "json")[1]
     monkeypatch.setattr("mkdocs_postmortem.cli.PARALLEL_FROM", 1)

@@ -49,7 +49,7 @@ def test_today_comes_from_option_then_source_date_epoch(monkeypatch: pytest.Monk
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
     assert resolve_today(None) == dt.date(2026, 1, 1)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert resolve_today(None) == dt.datetime.now(dt.timezone.utc).date()
+    assert resolve_today(None) == dt.datetime.now(dt.UTC).date()
 
 
 def test_unknown_holiday_calendar_is_a_config_error() -> None:

@@ -21,7 +21,13 @@ FILES = {name: export.file for name, export in EXPORTS.items()}
 
 def test_the_registry_names_each_export_once_with_its_file_and_a_line_about_it() -> None:
     assert list(FILES) == ["json", "csv", "ics", "rss", "schema"]
-    assert list(FILES.values()) == ["postmortems.json", "action-items.csv", "action-items.ics", "feed.xml", "postmortem.schema.json"]
+    assert list(FILES.values()) == [
+        "postmortems.json",
+        "action-items.csv",
+        "action-items.ics",
+        "feed.xml",
+        "postmortem.schema.json",
+    ]
     assert all(export.description and "\n" not in export.description for export in EXPORTS.values())
 
 
@@ -34,18 +40,31 @@ def test_the_option_and_the_readme_name_every_export() -> None:
 
 
 @pytest.mark.parametrize(
-    "given, names",
-    [(True, True), (False, False), ("no", False), ([], []), ("rss", ["rss"]), (["schema", "csv", "schema"], ["schema", "csv"])],
+    ("given", "names"),
+    [
+        (True, True),
+        (False, False),
+        ("no", False),
+        ([], []),
+        ("rss", ["rss"]),
+        (["schema", "csv", "schema"], ["schema", "csv"]),
+    ],
 )
 def test_the_option_takes_true_false_or_names(tmp_path: Path, given: object, names: object) -> None:
     assert validate_options({"exports": given}, tmp_path / "mkdocs.yml").exports == names
 
 
 @pytest.mark.parametrize(
-    "given, message",
+    ("given", "message"),
     [
-        (["rsss"], "exports: unknown export 'rsss' — did you mean 'rss'? (the exports are json, csv, ics, rss, schema)"),
-        (["csv", "feed.xml"], "exports: unknown export 'feed.xml' — did you mean 'rss'? (the exports are json, csv, ics, rss, schema)"),
+        (
+            ["rsss"],
+            "exports: unknown export 'rsss' — did you mean 'rss'? (the exports are json, csv, ics, rss, schema)",
+        ),
+        (
+            ["csv", "feed.xml"],
+            "exports: unknown export 'feed.xml' — did you mean 'rss'? (the exports are json, csv, ics, rss, schema)",
+        ),
         ("sometimes", "exports: unknown export 'sometimes' — the exports are json, csv, ics, rss, schema"),
         (None, "exports: use true (all), false (none) or a list of exports: json, csv, ics, rss, schema (not None)"),
     ],
@@ -71,7 +90,9 @@ def test_a_build_writes_no_export_with_false(tmp_path: Path) -> None:
     assert not any((tmp_path / "site/postmortems" / file).exists() for file in FILES.values())
 
 
-def test_an_unknown_export_stops_the_build_and_the_check_with_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unknown_export_stops_the_build_and_the_check_with_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_site(tmp_path, {"postmortems/a.md": VALID}, options={"exports": ["json", "feed"]})
     build = run_mkdocs("build", cwd=tmp_path)
     monkeypatch.chdir(tmp_path)

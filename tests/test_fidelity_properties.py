@@ -40,7 +40,7 @@ PIECES = [
     "1) first\n2) second",
     "- 1. a list in an item",  # (`*` after `-` splits a list for CommonMark only; the items read the same)
     "**Underlying systemic cause:** the monitoring.",
-    "<!-- postmortem: disable PM403 reason=\"agreed\" -->",
+    '<!-- postmortem: disable PM403 reason="agreed" -->',
     "```\ncode | not a table\n## not a heading\n```",
     "> quoted",
 ]

@@ -11,7 +11,15 @@ from mkdocs_postmortem.cli import ACTION_FORMATS, actions, check
 from mkdocs_postmortem.model import Finding, Level
 from mkdocs_postmortem.report import FORMATS, Report
 
-FINDING = Finding(path="docs/postmortems/a.md", line=3, rule="PM403", slug="single-owner", level=Level.ERROR, message="two owners", fix="name one")
+FINDING = Finding(
+    path="docs/postmortems/a.md",
+    line=3,
+    rule="PM403",
+    slug="single-owner",
+    level=Level.ERROR,
+    message="two owners",
+    fix="name one",
+)
 
 
 def _choices(command: click.Command) -> list[str]:

@@ -17,9 +17,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
 from mkdocs_postmortem.checker import Checker, Settings
-from mkdocs_postmortem.rules import RULES
 from mkdocs_postmortem.cli import cli
 from mkdocs_postmortem.render import exports
+from mkdocs_postmortem.rules import RULES
 from tests.conftest import TODAY, as_agent, check_text, fixture_text, run_mkdocs, write_site
 
 VALID = fixture_text("valid.md")
@@ -31,6 +31,7 @@ def rules_of(findings: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
 
 
 # --- bounded cost ------------------------------------------------------------------------------
+
 
 def test_ten_megabyte_page_is_refused_unread() -> None:
     findings = check_text(VALID + "x" * 10_000_000)
@@ -73,13 +74,16 @@ def test_one_megabyte_line_is_refused() -> None:
 
 def test_a_build_with_oversized_pages_stops_cleanly(tmp_path: Path) -> None:
     nested = "- " * 3_000 + "deepest\n"
-    write_site(tmp_path, {"postmortems/deep.md": VALID.replace("## 4. What went well\n", "## 4. What went well\n" + nested)})
+    write_site(
+        tmp_path, {"postmortems/deep.md": VALID.replace("## 4. What went well\n", "## 4. What went well\n" + nested)}
+    )
     result = run_mkdocs("build", cwd=tmp_path, timeout=120)
     assert result.returncode == 1
     assert "PM001 error" in result.stderr and "Traceback" not in result.stderr + result.stdout
 
 
 # --- encodings ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "encode",
@@ -125,6 +129,7 @@ def test_unicode_names_survive_into_pages_and_exports(tmp_path: Path) -> None:
 
 # --- nothing lost or modified ------------------------------------------------------------------
 
+
 def test_exports_are_written_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "postmortems.json"
     target.write_text("previous export", encoding="utf-8")
@@ -149,8 +154,9 @@ def test_check_never_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 # --- configuration -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
-    "options, message",
+    ("options", "message"),
     [
         ({"colour": "red"}, "unknown option 'colour'"),
         ({"holidays": 5}, "holidays"),
@@ -188,6 +194,7 @@ def test_linked_postmortem_from_outside_docs_is_refused(tmp_path: Path, monkeypa
 
 
 # --- our own bugs ------------------------------------------------------------------------------
+
 
 def test_a_crashing_rule_becomes_an_internal_error_finding() -> None:
     def broken(pm, ctx):  # type: ignore[no-untyped-def]
@@ -228,9 +235,6 @@ def test_cli_reports_an_internal_error_without_a_traceback(tmp_path: Path) -> No
     assert "internal error (ZeroDivisionError" in result.stderr and "Traceback" not in result.stderr
 
 
-
-
-
 def test_inputs_that_made_regexes_backtrack_are_linear(tmp_path: Path) -> None:
     """Regression: long runs of spaces, brackets and full stops once cost quadratic time."""
     text = VALID.replace("| Platform Lead |", "| Platform" + " " * 40_000 + "Lead |")
@@ -243,5 +247,7 @@ def test_inputs_that_made_regexes_backtrack_are_linear(tmp_path: Path) -> None:
         "import sys; from tests.conftest import check_text; "
         f"print(len(check_text(open({str(page)!r}, encoding='utf-8').read())))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr

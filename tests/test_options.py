@@ -28,7 +28,9 @@ def test_the_mkdocs_config_is_generated_from_the_model() -> None:
 
 def test_unquoted_off_and_on_are_levels(tmp_path: Path) -> None:
     """YAML reads unquoted `off`/`no`/`false` as False and `on`/`yes`/`true` as True."""
-    options = validate_options({"rules": {"PM203": False, "vague-action": True, "PM403": "Warning"}}, tmp_path / "mkdocs.yml")
+    options = validate_options(
+        {"rules": {"PM203": False, "vague-action": True, "PM403": "Warning"}}, tmp_path / "mkdocs.yml"
+    )
     assert options.rules == {"PM203": "off", "PM408": "warning", "PM403": "warning"}
     assert Settings(rules=options.rules).levels()["PM203"] is None
 
@@ -36,21 +38,35 @@ def test_unquoted_off_and_on_are_levels(tmp_path: Path) -> None:
 def test_a_path_object_is_read_as_its_text(tmp_path: Path) -> None:
     """MkDocs reads `!relative $config_dir/owners.yml` as a path object."""
     (tmp_path / "owners.yml").write_text("Priya Raman: [Priya]\n", encoding="utf-8")
-    assert validate_options({"owners": tmp_path / "owners.yml"}, tmp_path / "mkdocs.yml").owners == str(tmp_path / "owners.yml")
+    assert validate_options({"owners": tmp_path / "owners.yml"}, tmp_path / "mkdocs.yml").owners == str(
+        tmp_path / "owners.yml"
+    )
 
 
 @pytest.mark.parametrize(
-    "raw, message",
+    ("raw", "message"),
     [
-        ({"nav_postmortem": True}, "plugins: postmortem: unknown option 'nav_postmortem' — did you mean 'nav_postmortems'?"),
-        ({"colour": "red"}, "unknown option 'colour' — the options are dir, rules, holidays, today, owners, template, overrides, nav_postmortems,"),
+        (
+            {"nav_postmortem": True},
+            "plugins: postmortem: unknown option 'nav_postmortem' — did you mean 'nav_postmortems'?",
+        ),
+        (
+            {"colour": "red"},
+            "unknown option 'colour' — the options are dir, rules, holidays, today, owners, template, overrides, nav_postmortems,",
+        ),
         ({"rules": {"vague-acton": "error"}}, "rules: unknown rule 'vague-acton' — did you mean 'vague-action'?"),
         ({"rules": {"PM203": None}}, "rules: PM203: 'None' is not a level; use error, warning, info or off"),
         ({"exports": "sometimes"}, "exports: unknown export 'sometimes' — the exports are json, csv, ics, rss, schema"),
         ({"dir": "/abs"}, "dir: '/abs' must be a folder inside docs_dir"),
-        ({"today": "soon", "holidays": 5}, "holidays: Input should be a valid string (not 5); today: Input should be a valid date"),
+        (
+            {"today": "soon", "holidays": 5},
+            "holidays: Input should be a valid string (not 5); today: Input should be a valid date",
+        ),
         ({"templates": "nowhere"}, "templates: 'nowhere' is not a folder next to mkdocs.yml"),
-        ({"overrides": "team.yml"}, "overrides: 'team.yml' is not a folder next to mkdocs.yml (the post-mortem template, a YAML file, is the `template` option)"),
+        (
+            {"overrides": "team.yml"},
+            "overrides: 'team.yml' is not a folder next to mkdocs.yml (the post-mortem template, a YAML file, is the `template` option)",
+        ),
         ({"overrides": "a", "templates": "b"}, "give only `overrides`: `templates` is its old name"),
         ({"template": "nowhere.yml"}, "template: nowhere.yml does not exist"),
         ({"owners": "nobody.yml"}, "owners: nobody.yml does not exist"),
@@ -61,7 +77,9 @@ def test_every_problem_names_the_file_and_the_option(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError) as caught:
-        validate_options(raw, tmp_path / "mkdocs.yml")  # shown relative to the working folder, as MkDocs gives it absolute
+        validate_options(
+            raw, tmp_path / "mkdocs.yml"
+        )  # shown relative to the working folder, as MkDocs gives it absolute
     assert str(caught.value).startswith("mkdocs.yml: plugins: postmortem: ") and message in str(caught.value)
 
 
@@ -114,4 +132,3 @@ def test_build_and_check_accept_and_reject_alike(
     else:
         assert len(from_check) == 1 and result.exit_code == 2 and build.returncode == 1
     assert "Traceback" not in build.stderr + result.stderr
-

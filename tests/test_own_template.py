@@ -45,8 +45,16 @@ def line_of(text: str, marker: str) -> int:
 def test_the_default_is_the_seed_template() -> None:
     template = default_template()
     assert [template.title(key) for key in template.sections] == [
-        "1. Incident summary", "2. Timeline", "3. Impact", "4. What went well", "5. What went wrong",
-        "6. Root cause (5 whys)", "7. Action items", "8. Communications", "9. Regulatory considerations", "10. Sign-off",
+        "1. Incident summary",
+        "2. Timeline",
+        "3. Impact",
+        "4. What went well",
+        "5. What went wrong",
+        "6. Root cause (5 whys)",
+        "7. Action items",
+        "8. Communications",
+        "9. Regulatory considerations",
+        "10. Sign-off",
     ]
     assert list(template.sections) == [key.value for key in Key]
     if SEED.exists():  # the seed's worked example names every section, role and question the same way
@@ -69,10 +77,13 @@ def test_a_page_without_the_added_section_fails_naming_it() -> None:
 
 def test_the_renamed_section_needs_its_new_title() -> None:
     page = team_page().replace("## 9. Stakeholder updates", "## 9. Communications")
-    assert check(page) == [(
-        "PM201", line_of(page, "## 9. Communications"),
-        "the heading '9. Communications' is not a section title, so section '9. Stakeholder updates' is missing",
-    )]
+    assert check(page) == [
+        (
+            "PM201",
+            line_of(page, "## 9. Communications"),
+            "the heading '9. Communications' is not a section title, so section '9. Stakeholder updates' is missing",
+        )
+    ]
     page = team_page().replace("## 9. Stakeholder updates", "## Messages sent")
     assert check(page) == [("PM201", line_of(page, "## 9. Regulatory"), "section '9. Stakeholder updates' is missing")]
 
@@ -91,18 +102,28 @@ def test_the_added_role_must_sign_off() -> None:
 
 def test_the_added_section_holds_what_the_template_asks() -> None:
     no_column = team_page().replace("| Signal | Gap |", "| Signal | Notes |")
-    assert check(no_column) == [("PM204", line_of(no_column, "| Signal | Notes |"), "the table of '6. Detection gaps' has no 'Gap' column")]
+    assert check(no_column) == [
+        ("PM204", line_of(no_column, "| Signal | Notes |"), "the table of '6. Detection gaps' has no 'Gap' column")
+    ]
     no_table = team_page().replace(DETECTION_GAPS, "## 6. Detection gaps\nNone found.\n\n")
-    assert check(no_table) == [("PM204", line_of(no_table, "## 6. Detection gaps"), "section '6. Detection gaps' has no table")]
+    assert check(no_table) == [
+        ("PM204", line_of(no_table, "## 6. Detection gaps"), "section '6. Detection gaps' has no table")
+    ]
     placeholder = team_page().replace("| Cross-tenant rows in replies |", "| [Signal we lacked] |")
     assert [rule for rule, _, _ in check(placeholder)] == ["PM202"]
 
 
 def test_extends_none_replaces_the_template(tmp_path: Path) -> None:
     own = tmp_path / "t.yml"
-    own.write_text("extends: none\nsections:\n  what: {title: What happened}\nseverities: {P1: {write_up_days: 3}, P2: {postmortem: optional}}\n")
+    own.write_text(
+        "extends: none\nsections:\n  what: {title: What happened}\nseverities: {P1: {write_up_days: 3}, P2: {postmortem: optional}}\n"
+    )
     template = load_template(own)
-    assert list(template.sections) == ["what"] and template.severity("p-1") == "P1" and template.severity_choices() == "P1 or P2"
+    assert (
+        list(template.sections) == ["what"]
+        and template.severity("p-1") == "P1"
+        and template.severity_choices() == "P1 or P2"
+    )
     assert not template.signoff_roles and not template.regulatory
 
 

@@ -8,13 +8,13 @@ import pytest
 
 from mkdocs_postmortem.model import ActionState
 from mkdocs_postmortem.parse import classify_status, parse_postmortem
-from mkdocs_postmortem.template import default_template
 from mkdocs_postmortem.rules.structure import count_sentences
+from mkdocs_postmortem.template import default_template
 from tests.conftest import check_text, fixture_text
 
 
 @pytest.mark.parametrize(
-    "heading, key",
+    ("heading", "key"),
     [
         ("1. Incident summary", "summary"),
         ("Incident Summary:", "summary"),
@@ -34,7 +34,7 @@ def test_section_headings_are_tolerated(heading: str, key: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "cell, state, completed",
+    ("cell", "state", "completed"),
     [
         ("✅ Done (shipped 2026-08-15)", ActionState.DONE, dt.date(2026, 8, 15)),
         ("✅ Done — added to NetSuite ITSM watchlist", ActionState.DONE, None),
@@ -76,11 +76,15 @@ def test_blank_template_qa_form_and_systemic_cause_without_bold() -> None:
 def test_worked_example_regulatory_form_is_read() -> None:
     text = fixture_text("valid.md")
     start, end = text.index("- **EU AI Act"), text.index("## 10.")
-    text = text[:start] + (
-        "- EU AI Act Article 73 (serious incident reporting) — N/A. Not a serious incident: no harm to persons.\n"
-        "- HIPAA — Not applicable. No protected health information is processed.\n"
-        "- Internal audit — Notification sent 2026-09-04.\n\n"
-    ) + text[end:]
+    text = (
+        text[:start]
+        + (
+            "- EU AI Act Article 73 (serious incident reporting) — N/A. Not a serious incident: no harm to persons.\n"
+            "- HIPAA — Not applicable. No protected health information is processed.\n"
+            "- Internal audit — Notification sent 2026-09-04.\n\n"
+        )
+        + text[end:]
+    )
     pm = parse_postmortem("p.md", text)
     assert [(r.kind, r.label) for r in pm.regulatory] == [
         ("eu_ai_act", "EU AI Act Article 73 (serious incident reporting)"),
@@ -92,18 +96,23 @@ def test_worked_example_regulatory_form_is_read() -> None:
 
 def test_extra_action_columns_are_kept() -> None:
     text = fixture_text("valid.md")
-    text = text.replace("| Due | Status |\n|---|---|---|---|---|---|", "| Due | Status | Ticket |\n|---|---|---|---|---|---|---|")
+    text = text.replace(
+        "| Due | Status |\n|---|---|---|---|---|---|", "| Due | Status | Ticket |\n|---|---|---|---|---|---|---|"
+    )
     text = text.replace("| ✅ Done (2026-09-03) |", "| ✅ Done (2026-09-03) | OPS-1 |")
     pm = parse_postmortem("p.md", text)
     assert pm.actions and pm.actions[0].extra == {"Ticket": "OPS-1"}
     assert check_text(text) == []
 
 
-@pytest.mark.parametrize("transform", [
-    lambda t: "\ufeff" + t,
-    lambda t: t.replace("\n", "\r\n"),
-    lambda t: t.replace("\n", "\r"),
-])
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda t: "\ufeff" + t,
+        lambda t: t.replace("\n", "\r\n"),
+        lambda t: t.replace("\n", "\r"),
+    ],
+)
 def test_bom_and_line_endings_change_nothing(transform) -> None:
     text = fixture_text("valid.md")
     reference = parse_postmortem("p.md", text)

@@ -18,8 +18,8 @@ from mkdocs_postmortem.checker import Checker, Settings
 from mkdocs_postmortem.cli import cli
 from mkdocs_postmortem.dates import write_up_deadline
 from mkdocs_postmortem.model import Level
-from mkdocs_postmortem.template import default_template
 from mkdocs_postmortem.parse import parse_postmortem
+from mkdocs_postmortem.template import default_template
 from tests.conftest import fixture_text, write_site
 
 TODAY = dt.date(2027, 6, 1)
@@ -28,14 +28,18 @@ VALID = fixture_text("valid.md").encode("utf-8")
 
 # Text a person might type in a cell: letters of any script, digits, punctuation that is not table
 # syntax, and the characters most likely to break things (pipes are written escaped as `\|`).
-cell_text = st.text(
-    alphabet=st.characters(
-        categories=("Lu", "Ll", "Lo", "Nd", "Pd", "Po", "Sm", "So", "Zs"),
-        exclude_characters="|\\`*_[]<>#!\u2028\u2029\x85",
-    ),
-    min_size=3,
-    max_size=40,
-).map(lambda s: " ".join(s.split())).filter(lambda s: len(s) >= 3 and s[0].isalnum())
+cell_text = (
+    st.text(
+        alphabet=st.characters(
+            categories=("Lu", "Ll", "Lo", "Nd", "Pd", "Po", "Sm", "So", "Zs"),
+            exclude_characters="|\\`*_[]<>#!\u2028\u2029\x85",
+        ),
+        min_size=3,
+        max_size=40,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(lambda s: len(s) >= 3 and s[0].isalnum())
+)
 names = st.sampled_from(["Priya Raman", "Tomasz Nowak", "Zoë Ørsted", "עדי כהן", "Platform Lead", "CoE Lead", "李雷"])
 slugs = st.from_regex(r"[a-z][a-z0-9]{1,10}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
 severities = st.sampled_from(["Sev-1", "SEV-2", "sev 3", "Sev-2", "severity-1"])
@@ -46,12 +50,19 @@ def postmortems(draw: st.DrawFn) -> dict[str, object]:
     severity_text = draw(severities)
     severity = f"Sev-{severity_text[-1]}"
     incident = draw(st.dates(dt.date(2025, 1, 1), dt.date(2027, 3, 1)))
-    deadline = write_up_deadline(incident, default_template().write_up_days(severity)) or incident + dt.timedelta(days=30)
+    deadline = write_up_deadline(incident, default_template().write_up_days(severity)) or incident + dt.timedelta(
+        days=30
+    )
     written = draw(st.dates(incident, deadline))
     moments = sorted(draw(st.lists(st.integers(0, 60 * 24 * 3), min_size=1, max_size=12)))
     actions = draw(
         st.lists(
-            st.tuples(cell_text, names, st.integers(1, 200), st.sampled_from(["Open", "In progress", "✅ Done (2026-01-02)", "Won't do — replaced"])),
+            st.tuples(
+                cell_text,
+                names,
+                st.integers(1, 200),
+                st.sampled_from(["Open", "In progress", "✅ Done (2026-01-02)", "Won't do — replaced"]),
+            ),
             min_size=1,
             max_size=10,
         )
@@ -62,10 +73,16 @@ def postmortems(draw: st.DrawFn) -> dict[str, object]:
         "severity": severity,
         "incident": incident,
         "written": written,
-        "title": draw(st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=60).filter(str.strip)),
-        "timeline": [(dt.datetime.combine(incident, dt.time()) + dt.timedelta(minutes=m), draw(cell_text)) for m in moments],
-        "actions": [(f"Update the runbook: {text}" if i == 0 else text, owner, written + dt.timedelta(days=days), status)
-                    for i, (text, owner, days, status) in enumerate(actions)],
+        "title": draw(
+            st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=60).filter(str.strip)
+        ),
+        "timeline": [
+            (dt.datetime.combine(incident, dt.time()) + dt.timedelta(minutes=m), draw(cell_text)) for m in moments
+        ],
+        "actions": [
+            (f"Update the runbook: {text}" if i == 0 else text, owner, written + dt.timedelta(days=days), status)
+            for i, (text, owner, days, status) in enumerate(actions)
+        ],
         "went_wrong": draw(st.lists(cell_text, min_size=1, max_size=4)),
     }
 
@@ -74,9 +91,13 @@ def write(pm: dict[str, object]) -> str:
     """A post-mortem page in the template's form, from generated values."""
     front = yaml.safe_dump(
         {
-            "agent": pm["agent"], "severity": pm["severity_text"], "incident_date": pm["incident"].isoformat(),  # type: ignore[union-attr]
-            "date": pm["written"].isoformat(), "author": "Morteza Moradi",  # type: ignore[union-attr]
-            "status": "open", "title": pm["title"],
+            "agent": pm["agent"],
+            "severity": pm["severity_text"],
+            "incident_date": pm["incident"].isoformat(),  # type: ignore[union-attr]
+            "date": pm["written"].isoformat(),
+            "author": "Morteza Moradi",  # type: ignore[union-attr]
+            "status": "open",
+            "title": pm["title"],
         },
         allow_unicode=True,
         sort_keys=False,
@@ -90,7 +111,7 @@ def write(pm: dict[str, object]) -> str:
     signed = pm["written"].isoformat()  # type: ignore[union-attr]
     return f"""---
 {front}---
-# Post-Mortem — {pm['agent']} incident
+# Post-Mortem — {pm["agent"]} incident
 
 ## 1. Incident summary
 Something failed on the day. It lasted an hour. Nobody outside was affected.
@@ -152,8 +173,14 @@ def test_generated_postmortems_round_trip_without_errors(pm: dict[str, object]) 
     assert [f.format() for f in checked.findings if f.level is Level.ERROR] == []
     parsed = parse_postmortem("p.md", text)
     assert parsed.meta is not None
-    assert (parsed.meta.agent, parsed.meta.severity, parsed.meta.title) == (pm["agent"], pm["severity"], pm["title"].strip())  # type: ignore[union-attr]
-    assert [(a.action, a.owner, a.due_date) for a in parsed.actions or []] == [(a, o, d) for a, o, d, _ in pm["actions"]]  # type: ignore[attr-defined]
+    assert (parsed.meta.agent, parsed.meta.severity, parsed.meta.title) == (
+        pm["agent"],
+        pm["severity"],
+        pm["title"].strip(),
+    )  # type: ignore[union-attr]
+    assert [(a.action, a.owner, a.due_date) for a in parsed.actions or []] == [
+        (a, o, d) for a, o, d, _ in pm["actions"]
+    ]  # type: ignore[attr-defined]
     assert [e.event for e in parsed.timeline or []] == [event for _, event in pm["timeline"]]  # type: ignore[attr-defined]
 
 
@@ -184,7 +211,8 @@ operations = st.lists(
         st.sampled_from(["drop", "duplicate", "swap", "truncate", "inject", "corrupt"]),
         st.integers(0, 10_000),
         st.integers(0, 10_000),
-        st.binary(max_size=40) | st.sampled_from([b"|", b"---\n", b"\xff\xfe", b"- Q:", b"| x | y |", b"&lt;", b"\r", b"\t"]),
+        st.binary(max_size=40)
+        | st.sampled_from([b"|", b"---\n", b"\xff\xfe", b"- Q:", b"| x | y |", b"&lt;", b"\r", b"\t"]),
     ),
     min_size=1,
     max_size=6,

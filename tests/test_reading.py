@@ -16,8 +16,8 @@ from mkdocs_postmortem.checker import Checker, Settings
 from mkdocs_postmortem.library import Entry, Library
 from mkdocs_postmortem.model import ActionState, Finding
 from mkdocs_postmortem.parse import classify_status, parse_postmortem
-from mkdocs_postmortem.template import default_template
 from mkdocs_postmortem.render.pages import LIBRARY_PAGES, Renderer
+from mkdocs_postmortem.template import default_template
 from tests.conftest import TODAY, check_text, fixture_text, run_mkdocs, write_site
 from tests.rules.test_rules import CASES
 
@@ -43,7 +43,7 @@ def rules_and_lines(findings: list[Finding]) -> list[tuple[str, int]]:
 
 
 @pytest.mark.parametrize(
-    "cell, expected",
+    ("cell", "expected"),
     [
         ("2026-09-03 13:30:30", dt.datetime(2026, 9, 3, 13, 30, 30)),
         ("2026-09-03T13:30Z", dt.datetime(2026, 9, 3, 13, 30)),
@@ -61,7 +61,9 @@ def test_timeline_times_with_seconds_and_utc_markers_are_read(cell: str, expecte
     assert (first.at, first.has_time, first.zone) == (expected, True, "")
 
 
-@pytest.mark.parametrize("cell", ["2026-09-03 14:30 BST", "2026-09-03 14:30+01:00", "2026-09-03 06:30 PST", "2026-09-03T14:30 UTC+1"])
+@pytest.mark.parametrize(
+    "cell", ["2026-09-03 14:30 BST", "2026-09-03 14:30+01:00", "2026-09-03 06:30 PST", "2026-09-03T14:30 UTC+1"]
+)
 def test_timeline_times_in_another_zone_must_be_utc(cell: str) -> None:
     text = replaced(VALID, "| 2026-09-03 13:30 |", f"| {cell} |")
     findings = check_text(text)
@@ -86,19 +88,19 @@ def test_due_date_followed_by_a_note_is_the_date(due: str) -> None:
 
 
 STATUS_CELLS = [
-        (":white_check_mark: Done", ActionState.DONE, None),
-        ("🟢 Done", ActionState.DONE, None),
-        ("🟡 In progress", ActionState.IN_PROGRESS, None),
-        ("🔴 Open", ActionState.OPEN, None),
-        (":x: Won't do — superseded by item 2", ActionState.WONT_DO, None),
-        (":hourglass: In progress", ActionState.IN_PROGRESS, None),
-        ("✔️ Done 2026-09-01", ActionState.DONE, dt.date(2026, 9, 1)),
-        (":material-check-circle: Done (2026-09-02)", ActionState.DONE, dt.date(2026, 9, 2)),
-        ("👍🏽 Done", ActionState.DONE, None),
-        ("**⏳ In progress**", ActionState.IN_PROGRESS, None),
-        ("✅ (2026-08-28)", ActionState.DONE, dt.date(2026, 8, 28)),
-        (":white_check_mark:", ActionState.DONE, None),
-        ("🟡", None, None),  # amber alone may mean "on track": not guessed
+    (":white_check_mark: Done", ActionState.DONE, None),
+    ("🟢 Done", ActionState.DONE, None),
+    ("🟡 In progress", ActionState.IN_PROGRESS, None),
+    ("🔴 Open", ActionState.OPEN, None),
+    (":x: Won't do — superseded by item 2", ActionState.WONT_DO, None),
+    (":hourglass: In progress", ActionState.IN_PROGRESS, None),
+    ("✔️ Done 2026-09-01", ActionState.DONE, dt.date(2026, 9, 1)),
+    (":material-check-circle: Done (2026-09-02)", ActionState.DONE, dt.date(2026, 9, 2)),
+    ("👍🏽 Done", ActionState.DONE, None),
+    ("**⏳ In progress**", ActionState.IN_PROGRESS, None),
+    ("✅ (2026-08-28)", ActionState.DONE, dt.date(2026, 8, 28)),
+    (":white_check_mark:", ActionState.DONE, None),
+    ("🟡", None, None),  # amber alone may mean "on track": not guessed
 ]
 
 
@@ -109,11 +111,22 @@ def test_status_cells_with_emoji_are_classified() -> None:
 
 
 def test_emoji_statuses_on_a_page_have_no_findings() -> None:
-    text = replaced(VALID, "| ✅ Done (2026-09-03) |", "| :white_check_mark: Done 2026-09-03 |",
-                    "| In progress |", "| 🟡 In progress |", "| 2026-09-30 | Open |", "| 2026-09-30 | 🔴 Open |")
+    text = replaced(
+        VALID,
+        "| ✅ Done (2026-09-03) |",
+        "| :white_check_mark: Done 2026-09-03 |",
+        "| In progress |",
+        "| 🟡 In progress |",
+        "| 2026-09-30 | Open |",
+        "| 2026-09-30 | 🔴 Open |",
+    )
     assert check_text(text) == []
     states = [(item.state, item.completed) for item in parse_postmortem("p.md", text).actions or []]
-    assert states == [(ActionState.DONE, dt.date(2026, 9, 3)), (ActionState.IN_PROGRESS, None), (ActionState.OPEN, None)]
+    assert states == [
+        (ActionState.DONE, dt.date(2026, 9, 3)),
+        (ActionState.IN_PROGRESS, None),
+        (ActionState.OPEN, None),
+    ]
 
 
 # 4. The 5 whys as numbered `Why …? Because …` pairs.
@@ -143,7 +156,9 @@ def with_whys(whys: str) -> str:
     "whys",
     [
         "".join(f"{n}. {q} — {a}\n" for n, (q, a) in enumerate(zip(QUESTIONS, ANSWERS, strict=True), start=1)),
-        "".join(f"{n}. **Why** {q[4:]} {a}\n" for n, (q, a) in enumerate(zip(QUESTIONS, ANSWERS, strict=True), start=1)),
+        "".join(
+            f"{n}. **Why** {q[4:]} {a}\n" for n, (q, a) in enumerate(zip(QUESTIONS, ANSWERS, strict=True), start=1)
+        ),
         "".join(f"- {q} {a}\n" for q, a in zip(QUESTIONS, ANSWERS, strict=True)),
         "".join(f"{n}. {q}\n   {a}\n" for n, (q, a) in enumerate(zip(QUESTIONS, ANSWERS, strict=True), start=1)),
         "".join(f"{n}. {q}\n\n    {a}\n\n" for n, (q, a) in enumerate(zip(QUESTIONS, ANSWERS, strict=True), start=1)),
@@ -170,7 +185,9 @@ def test_q_form_answered_with_because_and_no_a_marker() -> None:
 
 
 def test_answer_on_the_next_line_keeps_its_own_line() -> None:
-    text = with_whys("".join(f"{n}. {q}\n   {a}\n" for n, (q, a) in enumerate(zip(QUESTIONS, ANSWERS, strict=True), start=1)))
+    text = with_whys(
+        "".join(f"{n}. {q}\n   {a}\n" for n, (q, a) in enumerate(zip(QUESTIONS, ANSWERS, strict=True), start=1))
+    )
     pair = parse_postmortem("p.md", text).whys[2]
     assert (pair.line, pair.answer_line) == (line_of(text, QUESTIONS[2]), line_of(text, ANSWERS[2]))
 
@@ -181,7 +198,9 @@ def test_a_numbered_why_without_its_answer_is_still_reported() -> None:
     findings = check_text(text)
     assert rules_and_lines(findings) == [("PM331", line_of(text, QUESTIONS[3]))]
     assert "has no answer" in findings[0].message
-    intro = text.replace("## 6. Root cause (5 whys)\n", "## 6. Root cause (5 whys)\n\nWhy this matters is explained below.\n\n")
+    intro = text.replace(
+        "## 6. Root cause (5 whys)\n", "## 6. Root cause (5 whys)\n\nWhy this matters is explained below.\n\n"
+    )
     # A line starting with "Why" that asks nothing is no question.
     assert [(f.rule, f.message) for f in check_text(intro)] == [(f.rule, f.message) for f in findings]
 
@@ -190,7 +209,7 @@ def test_a_numbered_why_without_its_answer_is_still_reported() -> None:
 
 
 @pytest.mark.parametrize(
-    "header, order",
+    ("header", "order"),
     [
         ("| Name | Role | Date |", ("name", "role", "date")),
         ("| Role | Date | Name |", ("role", "date", "name")),
@@ -198,14 +217,21 @@ def test_a_numbered_why_without_its_answer_is_still_reported() -> None:
     ],
 )
 def test_sign_off_columns_are_found_by_their_header(header: str, order: tuple[str, str, str]) -> None:
-    for header, order in ((header, order), ("| A | B | C |", ("role", "name", "date"))):  # no header: the template's order
-        assert_sign_off_read(header, order)
+    for given, expected in (
+        (header, order),
+        ("| A | B | C |", ("role", "name", "date")),
+    ):  # no header: the template's order
+        assert_sign_off_read(given, expected)
 
 
 def assert_sign_off_read(header: str, order: tuple[str, str, str]) -> None:
     start, end = VALID.index("| Role | Name | Date |"), len(VALID)
-    rows = [("Author", "Morteza Moradi", "2026-09-09"), ("Reviewer (Department)", "Alicia Gomez", "2026-09-10"),
-            ("Reviewer (Security)", "Pat Lee", "2026-09-10"), ("Executive sponsor (informed)", "Jane Doe", "2026-09-14")]
+    rows = [
+        ("Author", "Morteza Moradi", "2026-09-09"),
+        ("Reviewer (Department)", "Alicia Gomez", "2026-09-10"),
+        ("Reviewer (Security)", "Pat Lee", "2026-09-10"),
+        ("Executive sponsor (informed)", "Jane Doe", "2026-09-14"),
+    ]
     lines = [header, "|---|---|---|"]
     for role, name, date in rows:
         cells = {"role": role, "name": name, "date": date}
@@ -220,34 +246,34 @@ def assert_sign_off_read(header: str, order: tuple[str, str, str]) -> None:
 
 
 HEADINGS = [
-        ("🧭 2. Timeline", "timeline"),
-        (":memo: Incident summary", "summary"),
-        ("2. 🧭 Timeline ⏱️", "timeline"),
-        ("Timeline of events", "timeline"),
-        ("Event timeline", "timeline"),
-        ("Summary of the incident", "summary"),
-        ("Incident overview", "summary"),
-        ("Impact assessment", "impact"),
-        ("What went right", "went_well"),
-        ("Things that went well", "went_well"),
-        ("What didn’t go well", "went_wrong"),
-        ("What could have gone better", "went_wrong"),
-        ("Root cause analysis (RCA)", "root_cause"),
-        ("Five Why's", "root_cause"),
-        ("6. 5 Whys", "root_cause"),
-        ("Follow-up actions", "actions"),
-        ("Action plan", "actions"),
-        ("Corrective actions", "actions"),
-        ("Remediation items", "actions"),
-        ("Communication plan", "communications"),
-        ("Stakeholder communications", "communications"),
-        ("Regulatory", "regulatory"),
-        ("Compliance considerations", "regulatory"),
-        ("Approvals", "signoff"),
-        ("Sign-offs", "signoff"),
-        ("Review and approval", "signoff"),
-        ("Customer impact", None),  # a row of the impact table, not the section
-        ("Contributing factors", None),  # not the 5 whys
+    ("🧭 2. Timeline", "timeline"),
+    (":memo: Incident summary", "summary"),
+    ("2. 🧭 Timeline ⏱️", "timeline"),
+    ("Timeline of events", "timeline"),
+    ("Event timeline", "timeline"),
+    ("Summary of the incident", "summary"),
+    ("Incident overview", "summary"),
+    ("Impact assessment", "impact"),
+    ("What went right", "went_well"),
+    ("Things that went well", "went_well"),
+    ("What didn’t go well", "went_wrong"),
+    ("What could have gone better", "went_wrong"),
+    ("Root cause analysis (RCA)", "root_cause"),
+    ("Five Why's", "root_cause"),
+    ("6. 5 Whys", "root_cause"),
+    ("Follow-up actions", "actions"),
+    ("Action plan", "actions"),
+    ("Corrective actions", "actions"),
+    ("Remediation items", "actions"),
+    ("Communication plan", "communications"),
+    ("Stakeholder communications", "communications"),
+    ("Regulatory", "regulatory"),
+    ("Compliance considerations", "regulatory"),
+    ("Approvals", "signoff"),
+    ("Sign-offs", "signoff"),
+    ("Review and approval", "signoff"),
+    ("Customer impact", None),  # a row of the impact table, not the section
+    ("Contributing factors", None),  # not the 5 whys
 ]
 
 
@@ -256,14 +282,24 @@ def test_emoji_headings_and_synonyms_name_their_section() -> None:
 
 
 def test_a_page_with_emoji_and_synonym_headings_has_no_findings() -> None:
-    text = replaced(VALID, "## 1. Incident summary", "## :memo: Summary of the incident", "## 2. Timeline", "## 🧭 2. Timeline of events",
-                    "## 4. What went well", "## ✅ What went right", "## 7. Action items", "## 🛠️ Follow-up actions",
-                    "## 10. Sign-off", "## ✍️ Approvals")
+    text = replaced(
+        VALID,
+        "## 1. Incident summary",
+        "## :memo: Summary of the incident",
+        "## 2. Timeline",
+        "## 🧭 2. Timeline of events",
+        "## 4. What went well",
+        "## ✅ What went right",
+        "## 7. Action items",
+        "## 🛠️ Follow-up actions",
+        "## 10. Sign-off",
+        "## ✍️ Approvals",
+    )
     assert check_text(text) == []
 
 
 @pytest.mark.parametrize(
-    "old, new, title",
+    ("old", "new", "title"),
     [
         ("## 7. Action items", "## 7. Acton items", "7. Action items"),
         ("## 9. Regulatory considerations", "## Regulatroy considerations", "9. Regulatory considerations"),
@@ -281,9 +317,15 @@ def test_a_near_miss_heading_is_reported_where_it_is(old: str, new: str, title: 
 
 def test_only_a_near_miss_moves_the_missing_section_report() -> None:
     assert default_template().near_section("7. Acton items") == "actions"
-    assert default_template().near_section("Lessons") is None and default_template().near_section("Customer impact") is None and default_template().near_section("Timeline") is None
+    assert (
+        default_template().near_section("Lessons") is None
+        and default_template().near_section("Customer impact") is None
+        and default_template().near_section("Timeline") is None
+    )
     far = replaced(VALID, "## 7. Action items", "## Lessons")
-    assert rules_and_lines([f for f in check_text(far) if f.rule == "PM201"]) == [("PM201", line_of(far, "## 8. Communications"))]
+    assert rules_and_lines([f for f in check_text(far) if f.rule == "PM201"]) == [
+        ("PM201", line_of(far, "## 8. Communications"))
+    ]
 
 
 # 7. Front-matter keys of MkDocs and Material for MkDocs.
@@ -328,13 +370,13 @@ SECTOR = "- **Sector regulations:** GDPR Article 33 — Applicable. Notified wit
 
 
 NA_LINES = [
-        ("- **Sector regulations:** Consumer protection — N/A.", True),
-        ("- **Sector regulations:** Consumer protection: N/A", True),
-        ("- HIPAA — N/A.", True),
-        ("- **Sector regulations:** N/A — no PHI or financial reporting involved.", False),
-        ("- **Sector regulations:** No PHI was involved, so N/A.", False),
-        ("- SOX — Not material. No financial reporting was affected.", False),
-        ("- **Sector regulations:** Consumer protection — N/A: no consumer is a party to invoice matching.", False),
+    ("- **Sector regulations:** Consumer protection — N/A.", True),
+    ("- **Sector regulations:** Consumer protection: N/A", True),
+    ("- HIPAA — N/A.", True),
+    ("- **Sector regulations:** N/A — no PHI or financial reporting involved.", False),
+    ("- **Sector regulations:** No PHI was involved, so N/A.", False),
+    ("- SOX — Not material. No financial reporting was affected.", False),
+    ("- **Sector regulations:** Consumer protection — N/A: no consumer is a party to invoice matching.", False),
 ]
 
 
@@ -359,15 +401,24 @@ def test_late_write_up_warns_and_says_how_to_record_why() -> None:
 
 
 def test_a_recorded_late_reason_stops_the_warning() -> None:
-    assert check_text(replaced(LATE, "status: open\n", 'status: open\nlate_reason: "the vendor report came on 2026-09-08"\n')) == []
+    assert (
+        check_text(
+            replaced(LATE, "status: open\n", 'status: open\nlate_reason: "the vendor report came on 2026-09-08"\n')
+        )
+        == []
+    )
     for blank in ('""', '"  "', ""):
-        assert [f.rule for f in check_text(replaced(LATE, "status: open\n", f"status: open\nlate_reason: {blank}\n"))] == ["PM701"]
+        assert [
+            f.rule for f in check_text(replaced(LATE, "status: open\n", f"status: open\nlate_reason: {blank}\n"))
+        ] == ["PM701"]
 
 
 def test_late_reason_is_shown_escaped_on_the_card_and_the_quarterly_review() -> None:
     reason = "waited for the vendor's <b>report</b> | *twice*"
     late = replaced(LATE, "status: open\n", f'status: open\nlate_reason: "{reason}"\n')
-    other = replaced(VALID, "agent: support-triage-bot", "agent: other-bot", "incident_date: 2026-09-03", "incident_date: 2026-09-01")
+    other = replaced(
+        VALID, "agent: support-triage-bot", "agent: other-bot", "incident_date: 2026-09-03", "incident_date: 2026-09-01"
+    )
     checker = Checker(Settings(today=TODAY))
     entries = []
     for name, text in (("late.md", late), ("other.md", other)):
@@ -379,7 +430,10 @@ def test_late_reason_is_shown_escaped_on_the_card_and_the_quarterly_review() -> 
     assert "Late because" not in renderer.card(entries[1], None, show_findings=False)
     page = next(p for p in LIBRARY_PAGES if p.name == "quarterly-review.md")
     review = renderer.page(page, "postmortems/quarterly-review/").markdown
-    assert "- [Cross-tenant retrieval in support replies](late.md): waited for the vendor&#39;s &#60;b&#62;report" in review
+    assert (
+        "- [Cross-tenant retrieval in support replies](late.md): waited for the vendor&#39;s &#60;b&#62;report"
+        in review
+    )
     assert "&#124; &#42;twice&#42;" in review
 
 
@@ -430,11 +484,21 @@ BROKEN = [
     replaced(VALID, "agent: support-triage-bot", "agent: Support Bot"),
     replaced(VALID, "status: open\n", "status: open\neu_ai_act_category: big\nstarted_at: soon\nlate_reason: 5\n"),
     replaced(VALID, "tags: [pii, retrieval]", "tags: pii", "date: 2026-09-09", "date: 2026-09-31"),
-    replaced(VALID, "| Morteza Moradi | 2026-09-09 |", "| | 20 Aug 2026 |", "| Pat Lee | 2026-09-10 |", "| Pat Lee | 10 Sep |"),
+    replaced(
+        VALID,
+        "| Morteza Moradi | 2026-09-09 |",
+        "| | 20 Aug 2026 |",
+        "| Pat Lee | 2026-09-10 |",
+        "| Pat Lee | 10 Sep |",
+    ),
     replaced(VALID, "| Hotfix | Priya Raman | 2026-09-03 |", "| | | |", "| In progress |", "| Maybe |"),
     replaced(VALID, "| 2026-09-03 13:30 |", "| 2026-09-03 14:30 BST |", "| 2026-09-03 15:12 |", "| 15:12 |"),
     replaced(VALID, "## 7. Action items", "## 7. Acton items", "Notified 2026-09-04.", "Consumer protection — N/A."),
-    replaced(VALID, "- Q: Why did nothing catch it? A: Index tests cover recall, not isolation.", "- Q: Why did nothing catch it?"),
+    replaced(
+        VALID,
+        "- Q: Why did nothing catch it? A: Index tests cover recall, not isolation.",
+        "- Q: Why did nothing catch it?",
+    ),
     replaced(VALID, "| # | Action", "<!-- postmortem: disable PM999 -->\n| # | Action"),
     replaced(VALID, "author: Morteza Moradi", "author: Morteza: Moradi"),
 ]
@@ -466,14 +530,14 @@ FRONT = VALID[: VALID.index("---\n# Post-Mortem")]
 
 
 YAML_ERRORS = [  # (what is replaced, by what, the line to fix)
-        ("tags: [pii, retrieval]", "tags: [pii, retrieval", "tags: [pii"),
-        ("severity: Sev-1", "severity: [Sev-1", "severity: [Sev-1"),
-        ("author: Morteza Moradi", 'author: "Morteza Moradi', 'author: "Morteza'),
-        ("title: Cross-tenant", "title: {Cross-tenant", "title: {Cross"),
-        ("severity: Sev-1", "  severity: Sev-1", "  severity:"),
-        ("author: Morteza Moradi", "author: Morteza: Moradi", "author: Morteza:"),
-        ("status: open", "status: open\n\tnote: tab", "\tnote:"),
-        ("status: open", "\tstatus: open", "\tstatus:"),
+    ("tags: [pii, retrieval]", "tags: [pii, retrieval", "tags: [pii"),
+    ("severity: Sev-1", "severity: [Sev-1", "severity: [Sev-1"),
+    ("author: Morteza Moradi", 'author: "Morteza Moradi', 'author: "Morteza'),
+    ("title: Cross-tenant", "title: {Cross-tenant", "title: {Cross"),
+    ("severity: Sev-1", "  severity: Sev-1", "  severity:"),
+    ("author: Morteza Moradi", "author: Morteza: Moradi", "author: Morteza:"),
+    ("status: open", "status: open\n\tnote: tab", "\tnote:"),
+    ("status: open", "\tstatus: open", "\tstatus:"),
 ]
 
 
@@ -605,12 +669,23 @@ def test_variants_page_has_no_findings_in_the_core() -> None:
     assert check_text(VARIANT_PAGE) == []
     pm = parse_postmortem("p.md", VARIANT_PAGE)
     assert len(pm.sections) == 10 and len(pm.whys) == 5
-    assert [item.state.value for item in pm.actions or [] if item.state] == ["done", "done", "in_progress", "open", "wont_do", "in_progress"]
+    assert [item.state.value for item in pm.actions or [] if item.state] == [
+        "done",
+        "done",
+        "in_progress",
+        "open",
+        "wont_do",
+        "in_progress",
+    ]
 
 
 def test_a_site_written_with_every_variant_builds_strict_with_no_findings(tmp_path: Path) -> None:
     pytest.importorskip("material")
-    config = write_site(tmp_path, {"postmortems/2026-08-14-finance-invoice-recon.md": VARIANT_PAGE}, extra={"theme": {"name": "material"}})
+    config = write_site(
+        tmp_path,
+        {"postmortems/2026-08-14-finance-invoice-recon.md": VARIANT_PAGE},
+        extra={"theme": {"name": "material"}},
+    )
     config.write_text(config.read_text(encoding="utf-8") + EMOJI_EXTENSION, encoding="utf-8")
     result = run_mkdocs("build", "--strict", "-d", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr

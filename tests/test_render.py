@@ -14,7 +14,14 @@ from mkdocs_postmortem.template import default_template
 
 @pytest.mark.parametrize(
     "value",
-    ["a | b", "<script>alert(1)</script>", "**bold** _it_ `code` [x](javascript:y)", "=cmd()", "Zoë 🚀 עברית", "# not a heading"],
+    [
+        "a | b",
+        "<script>alert(1)</script>",
+        "**bold** _it_ `code` [x](javascript:y)",
+        "=cmd()",
+        "Zoë 🚀 עברית",
+        "# not a heading",
+    ],
 )
 def test_md_escape_shows_the_text_exactly(value: str) -> None:
     html = markdown.markdown(f"| h |\n|---|\n| {md_escape(value)} |", extensions=["tables"])
@@ -25,7 +32,7 @@ def test_md_escape_shows_the_text_exactly(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "target, base, expected",
+    ("target", "base", "expected"),
     [
         ("postmortems/a/", "postmortems/actions-by-owner/", "../a/"),
         ("postmortems/a.html", "postmortems/actions-by-owner.html", "a.html"),

@@ -44,10 +44,18 @@ def test_worked_example_is_read_completely() -> None:
     actions = pm.actions or []
     assert [a.state.value for a in actions if a.state] == ["done"] * 7
     assert [a.completed.isoformat() if a.completed else None for a in actions] == [
-        "2026-08-15", "2026-08-28", "2026-08-28", None, "2026-09-22", None, "2026-08-29"
+        "2026-08-15",
+        "2026-08-28",
+        "2026-08-28",
+        None,
+        "2026-09-22",
+        None,
+        "2026-08-29",
     ]
     assert [(r.kind, r.applicable) for r in pm.regulatory] == [
-        ("eu_ai_act", False), ("sector", False), ("internal_audit", None)
+        ("eu_ai_act", False),
+        ("sector", False),
+        ("internal_audit", None),
     ]
     assert pm.regulatory[0].value.startswith("N/A. This was not a serious incident")
     assert [s.role_key for s in pm.signoff or []] == ["author", "department", "security", "sponsor"]

@@ -47,7 +47,7 @@ def environment(markdown: bool, extra_dirs: Sequence[Path] = ()) -> jinja2.Envir
     loaders.append(jinja2.PackageLoader("mkdocs_postmortem", "render/templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=not markdown,
+        autoescape=not markdown,  # noqa: S701  Markdown templates escape every value for Markdown in `finalize`
         finalize=_finalize if markdown else None,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -54,7 +54,7 @@ def incidents_per_month(months: list[tuple[str, dict[str, int]]], css_class: Cal
     bar = max(step * 0.7, 1)
     body = _axis(maximum, plot_height)
     for i, (month, counts) in enumerate(months):
-        y = _TOP + plot_height
+        y: float = _TOP + plot_height
         for severity, count in counts.items():
             if not count:
                 continue
@@ -78,10 +78,11 @@ def burndown(points: list[tuple[dt.date, int, int]]) -> Markup:
     maximum = max(max(open_, closed) for _, open_, closed in points) or 1
     step = (_WIDTH - _LEFT - 10) / max(len(points) - 1, 1)
     body = _axis(maximum, plot_height)
-    for index, css in ((1, "pm-open"), (2, "pm-closed")):
+    series = (("pm-open", [open_ for _, open_, _ in points]), ("pm-closed", [closed for _, _, closed in points]))
+    for css, counts in series:
         coords = " ".join(
-            f"{_LEFT + i * step:.1f},{_TOP + plot_height - point[index] / maximum * plot_height:.1f}"
-            for i, point in enumerate(points)
+            f"{_LEFT + i * step:.1f},{_TOP + plot_height - count / maximum * plot_height:.1f}"
+            for i, count in enumerate(counts)
         )
         body.append(f'<polyline class="{css}" fill="none" points="{coords}"/>')
     body += _x_labels([f"{day:%Y-%m}" for day, _, _ in points], step, 0)
@@ -102,7 +103,9 @@ def durations(rows: list[tuple[str, float | None, float | None]]) -> Markup:
     body = []
     for i, (label, detect, mitigate) in enumerate(rows):
         y = _TOP + i * line
-        body.append(f'<text class="pm-label" x="{label_width - 6}" y="{y + 14}" text-anchor="end">{escape(label)}</text>')
+        body.append(
+            f'<text class="pm-label" x="{label_width - 6}" y="{y + 14}" text-anchor="end">{escape(label)}</text>'
+        )
         # The longer bar (mitigate) first, detect drawn over it.
         for value, css, name in ((mitigate, "pm-mitigate", "to mitigate"), (detect, "pm-detect", "to detect")):
             if value is None:

@@ -18,16 +18,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, Field
 
 from ..library import ActionRef, Library
-from ..model import ActionState, Finding, front_matter_schema
+from ..model import Finding, front_matter_schema
 from ..report import spreadsheet_safe
+from ..template import ActionState
 from ..text import slugify
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def absolute(url: str, site_url: str | None) -> str:
 
 
 def _state(ref: ActionRef) -> Literal["open", "in_progress", "done", "wont_do"]:
-    return (ref.item.state or ActionState.OPEN).value  # type: ignore[return-value]
+    return (ref.item.state or ActionState.OPEN).value
 
 
 def postmortems_json(library: Library, site: Site) -> str:
@@ -159,7 +160,9 @@ def action_rows_csv(rows: Iterable[ActionRow]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ActionRow.model_fields)
     for row in rows:
-        writer.writerow([spreadsheet_safe("" if value is None else str(value)) for value in row.model_dump(mode="json").values()])
+        writer.writerow(
+            [spreadsheet_safe("" if value is None else str(value)) for value in row.model_dump(mode="json").values()]
+        )
     return buffer.getvalue()
 
 
@@ -181,7 +184,7 @@ def action_items_ics(library: Library, site: Site) -> str:
     calendar.add("prodid", "-//mkdocs-postmortem//Post-mortem action items//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Post-mortem action items")
-    stamp = dt.datetime.combine(library.today, dt.time(), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(library.today, dt.time(), tzinfo=dt.UTC)
     for ref in library.open_actions:
         if ref.item.due_date is None:
             continue
@@ -201,7 +204,8 @@ def action_items_ics(library: Library, site: Site) -> str:
         if meta:
             event.add("categories", [meta.agent])
         calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
+    ical: bytes = calendar.to_ical()  # icalendar does not annotate `to_ical`
+    return ical.decode("utf-8")
 
 
 def _uid_part(src_uri: str) -> str:
@@ -217,7 +221,7 @@ def feed_xml(library: Library, site: Site) -> str:
     ET.SubElement(channel, "link").text = absolute("", site.url) or "./"
     ET.SubElement(channel, "description").text = site.description
     ET.SubElement(channel, "generator").text = "mkdocs-postmortem"
-    build = dt.datetime.combine(library.today, dt.time(), tzinfo=dt.timezone.utc)
+    build = dt.datetime.combine(library.today, dt.time(), tzinfo=dt.UTC)
     ET.SubElement(channel, "lastBuildDate").text = email.utils.format_datetime(build)
     dated = [e for e in library.entries if e.postmortem.meta]
     for entry in sorted(dated, key=lambda e: (e.postmortem.meta.date, e.path), reverse=True):  # type: ignore[union-attr]
@@ -228,7 +232,7 @@ def feed_xml(library: Library, site: Site) -> str:
         link = absolute(entry.url, site.url)
         ET.SubElement(item, "link").text = link
         ET.SubElement(item, "guid", isPermaLink="true" if site.url else "false").text = link
-        published = dt.datetime.combine(meta.date, dt.time(), tzinfo=dt.timezone.utc)
+        published = dt.datetime.combine(meta.date, dt.time(), tzinfo=dt.UTC)
         ET.SubElement(item, "pubDate").text = email.utils.format_datetime(published)
         ET.SubElement(item, "author").text = meta.author
         summary = entry.postmortem.summary.text if entry.postmortem.summary else ""
@@ -288,4 +292,3 @@ def write_exports(folder: Path, library: Library, site: Site, names: Iterable[st
             write_atomic(folder / export.file, export.text(library, site))
             written.append(folder / export.file)
     return written
-

@@ -22,9 +22,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..library import ActionRef, Entry, Library, RegisterRow, response_times
-from ..template import Key, Template
-from ..model import ActionState, Finding, FrontMatter, Level, RegulatoryLine, RenderedFacts
+from ..model import Finding, FrontMatter, Level, RegulatoryLine, RenderedFacts
 from ..report import describe_counts
+from ..template import ActionState, Key, Template
 from ..text import plural, slugify
 from . import charts, environment, md_link
 
@@ -49,14 +49,29 @@ RECENT_DAYS = 90  # done items listed on the action pages; older ones are in the
 DURATION_CHART_INCIDENTS = 20  # bars of the home page's response-time chart (per-agent medians: agents page)
 
 ACTION_HEADERS = {
-    "due": "Due", "completed": "Completed", "action": "Action", "owner": "Owner", "state": "Status",
-    "status": "Status", "postmortem": "Post-mortem", "agent": "Agent",
+    "due": "Due",
+    "completed": "Completed",
+    "action": "Action",
+    "owner": "Owner",
+    "state": "Status",
+    "status": "Status",
+    "postmortem": "Post-mortem",
+    "agent": "Agent",
 }
 ENTRY_HEADERS = {
-    "incident": "Incident", "agent": "Agent", "severity": "Severity", "status": "Status", "postmortem": "Post-mortem",
-    "items": "Open / total items", "health": "Health", "on_time": "Written on time",
-    "applicable": "Applicable", "art73": "Article 73 report due",
-    "eu_ai_act": "EU AI Act Article 73", "sector": "Sector regulations", "internal_audit": "Internal audit",
+    "incident": "Incident",
+    "agent": "Agent",
+    "severity": "Severity",
+    "status": "Status",
+    "postmortem": "Post-mortem",
+    "items": "Open / total items",
+    "health": "Health",
+    "on_time": "Written on time",
+    "applicable": "Applicable",
+    "art73": "Article 73 report due",
+    "eu_ai_act": "EU AI Act Article 73",
+    "sector": "Sector regulations",
+    "internal_audit": "Internal audit",
 }
 _PLACEHOLDER = re.compile(r"<!-- postmortem-block-(\d+) -->")
 
@@ -84,7 +99,11 @@ def _action_table(html: str, template: Template) -> tuple[int, int, list[str]] |
     `parts[0]` being what precedes the first row. The table is the first after the heading that names
     the section, as the parser found it."""
     heading = next(
-        (m for m in _HEADING.finditer(html) if template.section_key(_TAG.sub("", _PERMALINK.sub("", m.group(2)))) == Key.ACTIONS),
+        (
+            m
+            for m in _HEADING.finditer(html)
+            if template.section_key(_TAG.sub("", _PERMALINK.sub("", m.group(2)))) == Key.ACTIONS
+        ),
         None,
     )
     if heading is None:
@@ -139,9 +158,7 @@ def relative_url(target: str, base: str) -> str:
 class Renderer:
     """Renders the library pages for one build; `template_dirs` override the shipped templates."""
 
-    def __init__(
-        self, library: Library, folder: str, urls: dict[str, str], template_dirs: Sequence[Path] = ()
-    ) -> None:
+    def __init__(self, library: Library, folder: str, urls: dict[str, str], template_dirs: Sequence[Path] = ()) -> None:
         self.library = library
         self.folder = folder
         self.urls = urls  # library page name → its URL, as MkDocs gives it
@@ -175,7 +192,9 @@ class Renderer:
         dated = [entry for entry in library.entries if entry.postmortem.meta]
         newest_first = sorted(dated, key=lambda entry: entry.postmortem.meta.incident_date, reverse=True)  # type: ignore[union-attr]
         return {
-            "incidents": charts.incidents_per_month(library.incidents_per_month(), lambda name: severity_class(name, library.template)),
+            "incidents": charts.incidents_per_month(
+                library.incidents_per_month(), lambda name: severity_class(name, library.template)
+            ),
             "burndown": charts.burndown(library.burndown()),
             "durations": charts.durations(
                 [
@@ -205,7 +224,9 @@ class Renderer:
             cells = {
                 "due": due(ref),
                 "completed": Markup(escape(ref.item.completed or "")),
-                "action": Markup(f'<a href="{escape(href)}#{escape(ref.anchor)}">{escape(ref.item.action or ref.item.number)}</a>'),
+                "action": Markup(
+                    f'<a href="{escape(href)}#{escape(ref.anchor)}">{escape(ref.item.action or ref.item.number)}</a>'
+                ),
                 "owner": Markup(escape(ref.owner)),
                 "state": Markup(escape(ActionState.label(ref.item.state))),
                 "status": Markup(escape(ref.item.status)),
@@ -226,7 +247,9 @@ class Renderer:
             cells = {
                 "incident": Markup(escape(meta.incident_date if meta else "")),
                 "agent": Markup(
-                    f'<a href="{escape(agents)}#{escape(agent_anchor(meta.agent))}">{escape(meta.agent)}</a>' if meta else ""
+                    f'<a href="{escape(agents)}#{escape(agent_anchor(meta.agent))}">{escape(meta.agent)}</a>'
+                    if meta
+                    else ""
                 ),
                 "severity": severity_badge(meta, self.library.template),
                 "status": Markup(escape(meta.status.value if meta else "")),
@@ -331,7 +354,10 @@ class PageContext:
         """A table of post-mortems; `columns` of `ENTRY_HEADERS`: incident, agent, severity, status,
         postmortem, items, health, on_time, and those that `extra` (post-mortem path → column → cell,
         from `register_cells` or `register_lines`) gives."""
-        rows = [self._renderer.cells_for_entry(entry, self._page_url) | (extra or {}).get(entry.path, {}) for entry in entries]
+        rows = [
+            self._renderer.cells_for_entry(entry, self._page_url) | (extra or {}).get(entry.path, {})
+            for entry in entries
+        ]
         questions = {key: q.label for key, q in self._renderer.library.template.regulatory.items()}
         return self._table(columns, questions | ENTRY_HEADERS, rows, "postmortems")
 
@@ -397,8 +423,12 @@ class PageContext:
         timestamps (empty when none does)."""
         return self._renderer.block(self._rendered, self._renderer.charts["durations"])
 
-    def _table(self, columns: Sequence[str], headers: dict[str, str], rows: list[dict[str, Markup]], kind: str) -> Markup:
-        html = self._renderer.html.get_template("blocks/table.html").render(columns=columns, headers=headers, rows=rows, kind=kind)
+    def _table(
+        self, columns: Sequence[str], headers: dict[str, str], rows: list[dict[str, Markup]], kind: str
+    ) -> Markup:
+        html = self._renderer.html.get_template("blocks/table.html").render(
+            columns=columns, headers=headers, rows=rows, kind=kind
+        )
         return self._renderer.block(self._rendered, html)
 
 
@@ -496,4 +526,3 @@ def art73(row: RegisterRow) -> str:
 
 def hours(delta: dt.timedelta | None) -> float | None:
     return None if delta is None else round(delta.total_seconds() / 3600, 1)
-

@@ -9,8 +9,8 @@ from functools import lru_cache
 from ..headings import without_parentheticals
 from ..model import ActionItem, Level, PostMortem, Status
 from ..template import Key
-from .base import Context, Violation, rule
 from ..text import plural
+from .base import Context, Violation, rule
 
 _OWNER_SEPARATOR = re.compile(r"\s*\+\s*|\s+&\s+|(?<=\w)\s*/\s*(?=\w)|\s*,\s*|\s*;\s*|\s+and\s+", re.IGNORECASE)
 _VAGUE_VERB = re.compile(
@@ -19,8 +19,23 @@ _VAGUE_VERB = re.compile(
     re.IGNORECASE,
 )
 _VAGUE_PHRASES = frozenset(
-    {"better monitoring", "more monitoring", "better alerting", "more testing", "more tests", "add more tests",
-     "be more careful", "tbd", "todo", "to do", "n/a", "various", "misc", "cleanup", "clean up"}
+    {
+        "better monitoring",
+        "more monitoring",
+        "better alerting",
+        "more testing",
+        "more tests",
+        "add more tests",
+        "be more careful",
+        "tbd",
+        "todo",
+        "to do",
+        "n/a",
+        "various",
+        "misc",
+        "cleanup",
+        "clean up",
+    }
 )
 _UPSTREAM = re.compile(
     r"\b(?:runbook|agent card|framework|standards?|playbook|template \d+|policy|procedure)\b", re.IGNORECASE
@@ -97,7 +112,9 @@ def due_date(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Every action item's due is a date (`YYYY-MM-DD`)."""
     for item in pm.actions or []:
         if item.due and item.due_date is None and not item.due.startswith("["):
-            yield Violation(item.line, f"{_label(item)} is due '{item.due}', not a date", "write the due date as YYYY-MM-DD")
+            yield Violation(
+                item.line, f"{_label(item)} is due '{item.due}', not a date", "write the due date as YYYY-MM-DD"
+            )
 
 
 @rule("PM405", "action-status", Level.ERROR)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ..headings import without_parentheticals
 from pydantic_core import PydanticCustomError
 
+from ..headings import without_parentheticals
 from ..model import FrontMatter, Level, PostMortem
 from ..parse import parse_date
 from .base import Context, Violation, rule
@@ -21,8 +21,25 @@ _EXAMPLE = "agent: finance-invoice-recon, severity: Sev-2, incident_date: 2026-0
 # plugin); and the blog plugin's post metadata: `authors`, `categories`, `date`, `draft`, `links`, `pin`,
 # `readtime`, `slug`. `date`, `status`, `tags` and `title` are ours too.
 SITE_KEYS = (
-    "title", "template", "description", "icon", "status", "subtitle", "hide", "comments", "search", "social",
-    "tags", "authors", "categories", "date", "draft", "links", "pin", "readtime", "slug",
+    "title",
+    "template",
+    "description",
+    "icon",
+    "status",
+    "subtitle",
+    "hide",
+    "comments",
+    "search",
+    "social",
+    "tags",
+    "authors",
+    "categories",
+    "date",
+    "draft",
+    "links",
+    "pin",
+    "readtime",
+    "slug",
 )
 
 
@@ -153,7 +170,6 @@ def _severity_hint(ctx: Context) -> str:
 
 def _person(text: str) -> str:
     return without_parentheticals(text).casefold()
-
 
 
 @rule("PM107", "duplicate-incident", Level.WARNING, scope="library")

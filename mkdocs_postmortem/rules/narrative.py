@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from ..headings import without_parentheticals
 from ..model import Level, PostMortem
 from ..template import Key
-from .base import Context, Violation, rule
 from ..text import plural
+from .base import Context, Violation, rule
 
 _PLACEHOLDER = re.compile(r"^\[.*\]$")
 
@@ -133,7 +134,7 @@ def people_named(pm: PostMortem) -> set[str]:
 
 @rule("PM321", "blameless", Level.WARNING)
 def blameless(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
-    """"What went wrong" names systems and processes, not people.
+    """ "What went wrong" names systems and processes, not people.
 
     Flags an individual named elsewhere in the post-mortem (timeline, communications, sign-off, owners,
     author), and phrasing that blames people (`<name> didn't notice`, `human error`, `operator
@@ -144,14 +145,15 @@ def blameless(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     for item in pm.went_wrong:
         words = [word.removesuffix("'s").removesuffix("’s") for word in _WORD.findall(item.text)]
         named = {word for word in words if word in singles}
-        named |= {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if f"{a} {b}" in names}
+        named |= {f"{a} {b}" for a, b in pairwise(words) if f"{a} {b}" in names}
         phrase = _BLAME_PHRASES.search(item.text)
         if not named and not phrase:
             continue
         shown = sorted(n for n in named if not any(n != other and n in other.split() for other in named))
-        what = f"names {', '.join(shown)}" if named else f"blames people ('{phrase.group(0)}')"
-        if named and phrase:
-            what += f" and blames people ('{phrase.group(0)}')"
+        said = [f"names {', '.join(shown)}"] if named else []
+        if phrase is not None:
+            said.append(f"blames people ('{phrase.group(0)}')")
+        what = " and ".join(said)
         yield Violation(
             item.line,
             f"'What went wrong' {what}",
@@ -170,7 +172,9 @@ def five_whys(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
         return
     for pair in pm.whys:
         if not pair.answer:
-            yield Violation(pair.line, f"the question '{pair.question}' has no answer", "answer it: `A: …` after the question")
+            yield Violation(
+                pair.line, f"the question '{pair.question}' has no answer", "answer it: `A: …` after the question"
+            )
     if len(pm.whys) < 5:
         yield Violation(
             pm.section_line(Key.ROOT_CAUSE),

@@ -40,7 +40,9 @@ def regulatory_line(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             )
         for line in lines:
             if not line.value:
-                yield Violation(line.line, f"the '{line.label}' line has no answer", "answer it; 'N/A' needs a sentence of why")
+                yield Violation(
+                    line.line, f"the '{line.label}' line has no answer", "answer it; 'N/A' needs a sentence of why"
+                )
 
 
 @rule("PM502", "na-without-reasoning", Level.ERROR)

@@ -9,7 +9,6 @@ from ..template import Key
 from .base import Context, Violation, rule
 
 
-
 @rule("PM601", "sign-off", Level.ERROR)
 def sign_off(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The sign-off table names the Author, Reviewer (Department), Reviewer (Security) and Executive sponsor
@@ -25,7 +24,11 @@ def sign_off(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
         role = signer.title
         row = next((r for r in rows if r.role_key == key), None)
         if row is None:
-            yield Violation(pm.section_line(Key.SIGNOFF), f"the sign-off has no '{role}' row", f"add `| {role} | <name> | <YYYY-MM-DD> |`")
+            yield Violation(
+                pm.section_line(Key.SIGNOFF),
+                f"the sign-off has no '{role}' row",
+                f"add `| {role} | <name> | <YYYY-MM-DD> |`",
+            )
             continue
         if row.name and row.date and row.signed is None:
             yield Violation(

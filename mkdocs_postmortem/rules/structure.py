@@ -44,7 +44,9 @@ def unreadable(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
         if problem.kind == "unreadable":
             yield Violation(problem.line, problem.message, "save the file as UTF-8 text")
         elif problem.kind == "too_large":
-            yield Violation(problem.line, problem.message, "split the content, or move bulk data to an attachment and link to it")
+            yield Violation(
+                problem.line, problem.message, "split the content, or move bulk data to an attachment and link to it"
+            )
 
 
 @rule("PM002", "waiver-reason", Level.WARNING, waivable=False)
@@ -70,7 +72,9 @@ def waiver_reason(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
         if unknown:
             yield Violation(line, f"waiver names unknown rule {', '.join(unknown)}", "use rule ids such as PM409")
         if not reason:
-            yield Violation(line, f"waiver of {', '.join(names)} has no reason", f"say why the exception was accepted: {syntax}")
+            yield Violation(
+                line, f"waiver of {', '.join(names)} has no reason", f"say why the exception was accepted: {syntax}"
+            )
 
 
 @rule("PM201", "section-missing", Level.ERROR)
@@ -146,8 +150,8 @@ def section_content(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
         title = ctx.template.title(key)
         if spec.contains == "table":
             if content.table is None:
-                header = " | ".join(spec.columns) or "…"
-                yield Violation(section.line, f"section '{title}' has no table", f"add a `| {header} |` table")
+                columns = " | ".join(spec.columns) or "…"
+                yield Violation(section.line, f"section '{title}' has no table", f"add a `| {columns} |` table")
                 continue
             header = [" ".join(name.split()).casefold() for name in content.table.header]
             missing = [c for c in spec.columns if not any(h.startswith(c.casefold()) for h in header)]
@@ -161,14 +165,20 @@ def section_content(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
         elif spec.contains == "qa":
             for pair in content.pairs:
                 if not pair.answer:
-                    yield Violation(pair.line, f"the question '{pair.question}' has no answer", "answer it: `A: …` after the question")
+                    yield Violation(
+                        pair.line,
+                        f"the question '{pair.question}' has no answer",
+                        "answer it: `A: …` after the question",
+                    )
             count, noun = len(content.pairs), "question"
         elif spec.contains == "labelled":
             found = {line.label.casefold(): line for line in content.labelled}
             for label in spec.labels:
                 line = found.get(label.casefold())
                 if line is None:
-                    yield Violation(section.line, f"the '{label}' line of '{title}' is missing", f"add `- **{label}:** <answer>`")
+                    yield Violation(
+                        section.line, f"the '{label}' line of '{title}' is missing", f"add `- **{label}:** <answer>`"
+                    )
                 elif not line.value:
                     yield Violation(line.line, f"the '{label}' line has no answer", "answer it")
             count, noun = len(content.labelled), "line"

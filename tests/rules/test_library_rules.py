@@ -35,7 +35,9 @@ def test_a_library_rule_reads_every_page_in_parallel_as_in_one_process(tmp_path:
     valid = fixture_text("valid.md")
     files = {}
     for n in range(PAGES):
-        page = as_agent(valid, f"bot-{n}").replace("2026-09-03", (dt.date(2026, 9, 3) + dt.timedelta(days=n)).isoformat(), 1)
+        page = as_agent(valid, f"bot-{n}").replace(
+            "2026-09-03", (dt.date(2026, 9, 3) + dt.timedelta(days=n)).isoformat(), 1
+        )
         path = tmp_path / f"{n:04}.md"
         path.write_text(page, encoding="utf-8")
         files[path.name] = str(path)
@@ -43,7 +45,9 @@ def test_a_library_rule_reads_every_page_in_parallel_as_in_one_process(tmp_path:
     settings = Settings(today=TODAY, rules={"PM107": "off"})
 
     parallel = check_files(settings, str(tmp_path), files, {}, workers=2, rules=rules)
-    single = Checker(settings, tmp_path, rules=rules).check_all({name: Path(path).read_bytes() for name, path in files.items()})
+    single = Checker(settings, tmp_path, rules=rules).check_all(
+        {name: Path(path).read_bytes() for name, path in files.items()}
+    )
 
     messages = {f.message for findings in parallel.values() for f in findings if f.rule == "X901"}
     assert messages == {f"Platform Lead owns {PAGES} open items", f"CoE Lead owns {PAGES} open items"}

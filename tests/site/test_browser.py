@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
+import http.server
 import json
 import os
-import http.server
 import shutil
 import threading
 from collections.abc import Iterator
@@ -16,13 +16,20 @@ from tests.conftest import REPO, run_mkdocs
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 # Locally the test is skipped without Chromium; in CI (.ci/run installs it) a missing browser is a failure.
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"), reason="Debian's chromium package is not installed (.ci/run installs it)"
+    CHROMIUM is None and not os.environ.get("CI"),
+    reason="Debian's chromium package is not installed (.ci/run installs it)",
 )
 
 
@@ -41,7 +48,7 @@ def served_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -79,7 +86,7 @@ def test_owner_item_link_lands_on_its_visible_row(served_example: str, browser) 
     assert target is not None, "the link's fragment is not an element in a table row"
     assert target["id"].startswith("action-")
     assert action in target["row"]
-    assert 0 <= target["top"] and target["bottom"] <= target["height"], "the row is not in view"
+    assert target["top"] >= 0 and target["bottom"] <= target["height"], "the row is not in view"
     page.close()
 
 
@@ -87,7 +94,14 @@ def test_generated_pages_render_without_script_errors(served_example: str, brows
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    for name in ("", "actions-by-owner/", "actions-by-due-date/", "agents/", "regulatory-register/", "quarterly-review/"):
+    for name in (
+        "",
+        "actions-by-owner/",
+        "actions-by-due-date/",
+        "agents/",
+        "regulatory-register/",
+        "quarterly-review/",
+    ):
         page.goto(f"{served_example}/postmortems/{name}")
         assert page.locator("article h1, [role=main] h1").count() >= 1
     assert errors == []
@@ -95,9 +109,9 @@ def test_generated_pages_render_without_script_errors(served_example: str, brows
 
 
 HOSTILE = {
-    "title": "<script>window.__pwned=1</script> & <img src=x onerror=\"window.__pwned=2\"> “quoted” Zoë",
+    "title": '<script>window.__pwned=1</script> & <img src=x onerror="window.__pwned=2"> “quoted” Zoë',
     "owner": "<img src=x onerror=window.__pwned=4>",
-    "action": "<a href=\"javascript:window.__pwned=3\">Update the runbook</a> &amp; &lt;b&gt;bold&lt;/b&gt;",
+    "action": '<a href="javascript:window.__pwned=3">Update the runbook</a> &amp; &lt;b&gt;bold&lt;/b&gt;',
     "regulatory": "Notified <script>window.__pwned=5</script> on 2026-09-04.",
 }
 
@@ -124,17 +138,22 @@ def served_hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize(
-    "name, shown",
+    ("name", "shown"),
     [
         ("", [HOSTILE["title"]]),
-        ("actions-by-owner/", [HOSTILE["owner"], '<a href="javascript:window.__pwned=3">Update the runbook</a> & <b>bold</b>']),
+        (
+            "actions-by-owner/",
+            [HOSTILE["owner"], '<a href="javascript:window.__pwned=3">Update the runbook</a> & <b>bold</b>'],
+        ),
         ("actions-by-due-date/", [HOSTILE["owner"], HOSTILE["title"]]),
         ("agents/", [HOSTILE["title"]]),
         ("regulatory-register/", [HOSTILE["regulatory"], HOSTILE["title"]]),
         ("quarterly-review/", [HOSTILE["title"]]),
     ],
 )
-def test_injected_markup_never_runs_and_shows_as_text(served_hostile: str, browser, name: str, shown: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_injected_markup_never_runs_and_shows_as_text(
+    served_hostile: str, browser, name: str, shown: list[str]
+) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -13,7 +13,9 @@ from tests.conftest import REPO, as_agent, fixture_text, run_mkdocs, write_site
 VALID = fixture_text("valid.md")
 TWO_OWNERS = VALID.replace("| Platform Lead |", "| Platform Lead + Security |")
 SIGNED_EARLY = VALID.replace("| Alicia Gomez | 2026-09-10 |", "| Alicia Gomez | 2026-09-08 |")
-LINE_RE = re.compile(r"^(?:ERROR|WARNING|INFO)\s+-\s+\[?postmortem\]?:? (\S+):(\d+): (PM\d{3}) (error|warning|info): (.+) — (.+)$")
+LINE_RE = re.compile(
+    r"^(?:ERROR|WARNING|INFO)\s+-\s+\[?postmortem\]?:? (\S+):(\d+): (PM\d{3}) (error|warning|info): (.+) — (.+)$"
+)
 
 
 def finding_lines(output: str) -> list[tuple[str, int, str, str]]:
@@ -35,7 +37,14 @@ def test_clean_site_builds(tmp_path: Path) -> None:
 
 def test_errors_fail_the_build_and_every_finding_is_listed(tmp_path: Path) -> None:
     broken = TWO_OWNERS.replace("| 2026-10-15 |", "| soon |")
-    write_site(tmp_path, {"postmortems/a.md": broken, "postmortems/b.md": as_agent(TWO_OWNERS, "b-bot"), "notes.md": "# Not a post-mortem\n"})
+    write_site(
+        tmp_path,
+        {
+            "postmortems/a.md": broken,
+            "postmortems/b.md": as_agent(TWO_OWNERS, "b-bot"),
+            "notes.md": "# Not a post-mortem\n",
+        },
+    )
     result = run_mkdocs("build", cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
@@ -79,7 +88,7 @@ def test_rule_levels_from_mkdocs_yml(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "options, message",
+    ("options", "message"),
     [
         ({"rules": {"PM999": "error"}}, "rules: unknown rule 'PM999'"),
         ({"rules": {"PM403": "loud"}}, "'loud' is not a level"),
@@ -100,7 +109,11 @@ def test_drafts_are_validated_but_left_out_of_the_build(tmp_path: Path) -> None:
     draft = VALID.replace("status: open", "status: draft").replace("**Status:** Open", "**Status:** Draft")
     draft = draft.replace("| Pat Lee | 2026-09-10 |", "| | |")  # sign-off relaxed for drafts
     # Before the Sev-1 write-up deadline (2026-09-10), so the draft is not yet overdue.
-    write_site(tmp_path, {"postmortems/draft.md": draft, "postmortems/b.md": as_agent(VALID, "b-bot")}, options={"today": "2026-09-08"})
+    write_site(
+        tmp_path,
+        {"postmortems/draft.md": draft, "postmortems/b.md": as_agent(VALID, "b-bot")},
+        options={"today": "2026-09-08"},
+    )
     result = run_mkdocs("build", "--strict", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site/postmortems/b/index.html").exists()
@@ -160,7 +173,7 @@ def test_hand_written_nav_gets_the_library_without_omitted_page_messages(tmp_pat
     write_site(tmp_path, {"postmortems/a.md": VALID}, extra=strict_nav)
     result = run_mkdocs("build", "--strict", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "not included in the \"nav\"" not in result.stderr
+    assert 'not included in the "nav"' not in result.stderr
     assert 'href="postmortems/"' in (tmp_path / "site/index.html").read_text(encoding="utf-8")
 
 

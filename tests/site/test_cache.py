@@ -47,7 +47,9 @@ def test_rebuilds_reparse_only_what_changed(tmp_path: Path) -> None:
     assert (plugin.cache.parses, plugin.cache.hits) == (2, 2)
 
     a = tmp_path / "docs/postmortems/a.md"
-    a.write_text(VALID.replace("Filter retrieval results by tenant", "Filter every retrieval result by tenant"), encoding="utf-8")
+    a.write_text(
+        VALID.replace("Filter retrieval results by tenant", "Filter every retrieval result by tenant"), encoding="utf-8"
+    )
     rebuild(config)
     assert (plugin.cache.parses, plugin.cache.hits) == (3, 3)  # a re-parsed, b reused
     assert "Filter every retrieval result by tenant" in owners_page(tmp_path)

@@ -24,7 +24,12 @@ VALID = fixture_text("valid.md")
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs_postmortem", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "mkdocs_postmortem", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -35,7 +40,9 @@ def page_soup(site: Path, url: str) -> BeautifulSoup:
 def section_headings(soup: BeautifulSoup) -> list[str | None]:
     """The section each `h2` of the page's content names, in order."""
     content = soup.find("div", attrs={"role": "main"}) or soup
-    return [default_template().section_key(h.get_text(" ", strip=True).rstrip("¶").strip()) for h in content.find_all("h2")]
+    return [
+        default_template().section_key(h.get_text(" ", strip=True).rstrip("¶").strip()) for h in content.find_all("h2")
+    ]
 
 
 def line_of(text: str, marker: str) -> int:
@@ -46,22 +53,35 @@ def line_of(text: str, marker: str) -> int:
 # Python-Markdown needs one. (name, page, rule, the text on the finding's line)
 DIVERGENT = {
     "heading-after-table": (
-        VALID.replace("| 2026-09-09 | Post-mortem completed |\n\n## 3. Impact", "| 2026-09-09 | Post-mortem completed |\n## 3. Impact"),
-        "PM003", "## 3. Impact",
+        VALID.replace(
+            "| 2026-09-09 | Post-mortem completed |\n\n## 3. Impact",
+            "| 2026-09-09 | Post-mortem completed |\n## 3. Impact",
+        ),
+        "PM003",
+        "## 3. Impact",
     ),
     "table-after-text": (
-        VALID.replace("## 2. Timeline\n| Time", "## 2. Timeline\nAll times are UTC.\n| Time"), "PM003", "| Time (UTC)",
+        VALID.replace("## 2. Timeline\n| Time", "## 2. Timeline\nAll times are UTC.\n| Time"),
+        "PM003",
+        "| Time (UTC)",
     ),
     "list-after-text": (
-        VALID.replace("## 4. What went well\n- The kill", "## 4. What went well\nWhat worked:\n- The kill"), "PM003", "- The kill",
+        VALID.replace("## 4. What went well\n- The kill", "## 4. What went well\nWhat worked:\n- The kill"),
+        "PM003",
+        "- The kill",
     ),
-    "heading-without-space": (VALID.replace("## 8. Communications", "##8. Communications"), "PM003", "##8. Communications"),
+    "heading-without-space": (
+        VALID.replace("## 8. Communications", "##8. Communications"),
+        "PM003",
+        "##8. Communications",
+    ),
     "nested-two-spaces": (
         VALID.replace(
             "- The kill switch paused the agent within 15 minutes of the report.\n",
             "- The kill switch paused the agent within 15 minutes of the report.\n  - It was tested the week before.\n",
         ),
-        "PM004", "  - It was tested",
+        "PM004",
+        "  - It was tested",
     ),
 }
 
@@ -79,7 +99,11 @@ def test_each_divergence_is_reported_where_it_is(divergent_site: Path) -> None:
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)
     for name, (text, rule, marker) in DIVERGENT.items():
-        page = [(f["rule"], f["line"]) for f in findings if f["path"] == f"docs/postmortems/{name}.md" and f["rule"] in ("PM003", "PM004")]
+        page = [
+            (f["rule"], f["line"])
+            for f in findings
+            if f["path"] == f"docs/postmortems/{name}.md" and f["rule"] in ("PM003", "PM004")
+        ]
         assert page == [(rule, line_of(as_agent(text, name), marker))], name
 
 
@@ -88,7 +112,11 @@ def test_what_the_rules_report_is_what_mkdocs_really_renders(divergent_site: Pat
     site = tmp_path / "site"
     shutil.copytree(divergent_site, site)
     config = site / "mkdocs.yml"
-    config.write_text(config.read_text().replace("postmortem:\n", "postmortem:\n    rules: {PM003: off, PM004: off, PM005: off, PM201: off}\n"))
+    config.write_text(
+        config.read_text().replace(
+            "postmortem:\n", "postmortem:\n    rules: {PM003: off, PM004: off, PM005: off, PM201: off}\n"
+        )
+    )
     result = run_mkdocs("build", cwd=site)
     assert result.returncode == 0, result.stderr
     built = site / "site/postmortems"
@@ -144,13 +172,21 @@ def test_fix_keeps_line_endings_byte_order_mark_links_and_waived_lines(tmp_path:
     runs_on = as_agent(DIVERGENT["heading-after-table"][0], "crlf-bot")
     nested = as_agent(DIVERGENT["nested-two-spaces"][0], "nested-bot")
     real = tmp_path / "elsewhere.md"
-    write_site(tmp_path, {"postmortems/crlf.md": b"\xef\xbb\xbf" + runs_on.replace("\n", "\r\n").encode(), "postmortems/nested.md": nested},
-               options={"rules": {"PM004": "off"}})
+    write_site(
+        tmp_path,
+        {
+            "postmortems/crlf.md": b"\xef\xbb\xbf" + runs_on.replace("\n", "\r\n").encode(),
+            "postmortems/nested.md": nested,
+        },
+        options={"rules": {"PM004": "off"}},
+    )
     link = tmp_path / "docs/postmortems/linked.md"
     real.write_text(as_agent(DIVERGENT["heading-after-table"][0], "linked-bot"), encoding="utf-8")
     link.symlink_to(Path("../..") / "elsewhere.md")  # inside the project, outside docs_dir: refused, never written
     inside = tmp_path / "docs/postmortems/inside.md"
-    (tmp_path / "docs/inside-target.md").write_text(as_agent(DIVERGENT["heading-after-table"][0], "inside-bot"), encoding="utf-8")
+    (tmp_path / "docs/inside-target.md").write_text(
+        as_agent(DIVERGENT["heading-after-table"][0], "inside-bot"), encoding="utf-8"
+    )
     inside.symlink_to(Path("..") / "inside-target.md")
 
     result = cli("check", "--fix", cwd=tmp_path)
@@ -166,17 +202,26 @@ def test_fix_keeps_line_endings_byte_order_mark_links_and_waived_lines(tmp_path:
 
 def test_a_section_hidden_by_html_is_caught_in_the_rendered_page(tmp_path: Path) -> None:
     """PM005, the safety net: the check reads the section, MkDocs' raw HTML block swallows it."""
-    hidden = VALID.replace("## 5. What went wrong\n", "<details>\n<summary>More</summary>\n\n## 5. What went wrong\n").replace(
-        "## 6. Root cause", "</details>\n\n## 6. Root cause"
-    )
+    hidden = VALID.replace(
+        "## 5. What went wrong\n", "<details>\n<summary>More</summary>\n\n## 5. What went wrong\n"
+    ).replace("## 6. Root cause", "</details>\n\n## 6. Root cause")
     commented = VALID.replace("| 3 | Add cross-tenant", "| <!-- 4: dropped --> | | | | | |\n| 3 | Add cross-tenant")
-    write_site(tmp_path, {"postmortems/hidden.md": hidden, "postmortems/commented.md": as_agent(commented, "commented-bot")},
-               options={"rules": {"PM402": "off", "PM405": "off"}})
+    write_site(
+        tmp_path,
+        {"postmortems/hidden.md": hidden, "postmortems/commented.md": as_agent(commented, "commented-bot")},
+        options={"rules": {"PM402": "off", "PM405": "off"}},
+    )
     assert cli("check", cwd=tmp_path).returncode == 0  # nothing to see without rendering
     result = run_mkdocs("build", cwd=tmp_path)
     assert result.returncode == 1
-    assert f"docs/postmortems/hidden.md:{line_of(hidden, '## 5. What went wrong')}: PM005 error: the heading '5. What went wrong' is not a heading" in result.stderr
-    assert f"docs/postmortems/commented.md:{line_of(commented, '## 7. Action items')}: PM005 error: the rendered action-items table has 3 rows for 4 action items, so links to item 3 lead nowhere" in result.stderr
+    assert (
+        f"docs/postmortems/hidden.md:{line_of(hidden, '## 5. What went wrong')}: PM005 error: the heading '5. What went wrong' is not a heading"
+        in result.stderr
+    )
+    assert (
+        f"docs/postmortems/commented.md:{line_of(commented, '## 7. Action items')}: PM005 error: the rendered action-items table has 3 rows for 4 action items, so links to item 3 lead nowhere"
+        in result.stderr
+    )
     assert "Error reading page" not in result.stderr and (result.stdout + result.stderr).count("Aborted") == 1
 
 
@@ -186,7 +231,10 @@ def test_example_site_renders_every_section_and_every_fragment_link_lands(tmp_pa
     result = run_mkdocs("build", "--strict", cwd=site)
     assert result.returncode == 0, result.stderr
     root = site / "site"
-    pages = {path.relative_to(root).as_posix(): BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser") for path in root.rglob("*.html")}
+    pages = {
+        path.relative_to(root).as_posix(): BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for path in root.rglob("*.html")
+    }
     postmortems = [url for url in pages if url.startswith("postmortems/2026-")]
     assert len(postmortems) == 6
     for url in postmortems:
@@ -201,7 +249,9 @@ def test_example_site_renders_every_section_and_every_fragment_link_lands(tmp_pa
             parts = urlsplit(anchor["href"])
             if parts.scheme or parts.netloc or not parts.fragment:
                 continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(url), unquote(parts.path))) if parts.path else url
+            target = (
+                posixpath.normpath(posixpath.join(posixpath.dirname(url), unquote(parts.path))) if parts.path else url
+            )
             if not target.endswith(".html"):
                 target = posixpath.join(target, "index.html")
             assert target in ids, (url, anchor["href"])
@@ -234,8 +284,11 @@ def test_a_site_that_nests_lists_by_two_spaces_gets_no_indent_finding() -> None:
     page = as_agent(DIVERGENT["nested-two-spaces"][0], "nested-bot").encode()
     plain = Checker(Settings()).check("a.md", page).findings
     assert [f.rule for f in plain if f.rule.startswith("PM00")] == ["PM004"]
-    for extensions, rules in (([{"mdx_truly_sane_lists": {"nested_indent": 2}}], []), (["mdx_truly_sane_lists"], []),
-                              ([{"mdx_truly_sane_lists": {"nested_indent": 4}}], ["PM004"])):
+    for extensions, rules in (
+        ([{"mdx_truly_sane_lists": {"nested_indent": 2}}], []),
+        (["mdx_truly_sane_lists"], []),
+        ([{"mdx_truly_sane_lists": {"nested_indent": 4}}], ["PM004"]),
+    ):
         found = Checker(Settings(), markdown_extensions=extensions).check("a.md", page).findings
         assert [f.rule for f in found if f.rule.startswith("PM00")] == rules, extensions
 

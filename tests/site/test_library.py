@@ -27,7 +27,9 @@ TODAY = "2026-10-01"
 def march_postmortem() -> str:
     """The valid page moved to March, about another agent, with an applicable Article 73 line."""
     text = as_agent(VALID, "hr-bot").replace("2026-09-", "2026-03-")
-    text = text.replace("title: Cross-tenant retrieval in support replies", "title: Wrong leave policy given to starters")
+    text = text.replace(
+        "title: Cross-tenant retrieval in support replies", "title: Wrong leave policy given to starters"
+    )
     text = text.replace("| Priya Raman | 2026-03-03 | ✅ Done (2026-03-03) |", "| priya  RAMAN | 2026-03-03 | Open |")
     text = text.replace(
         "N/A — not a high-risk system, and no harm to health or fundamental rights.",
@@ -37,7 +39,9 @@ def march_postmortem() -> str:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +72,9 @@ def content(soup: BeautifulSoup) -> Tag:
 
 
 def rows(table: Tag) -> list[list[str]]:
-    return [[cell.get_text(" ", strip=True) for cell in tr.find_all("td")] for tr in table.find_all("tr") if tr.find("td")]
+    return [
+        [cell.get_text(" ", strip=True) for cell in tr.find_all("td")] for tr in table.find_all("tr") if tr.find("td")
+    ]
 
 
 def follow(site: Path, from_url: str, href: str) -> tuple[BeautifulSoup, str]:
@@ -101,10 +107,13 @@ def test_response_time_chart_shows_the_latest_incidents_and_stays_out_of_search(
     pages = {}
     for n in range(1, 24):  # 23 incidents on 23 days of August, listed in file order oldest first
         text = as_agent(VALID, f"agent-{n:02d}").replace("incident_date: 2026-09-03", f"incident_date: 2026-08-{n:02d}")
-        text = text.replace("status: open\n", (
-            f"status: open\nstarted_at: 2026-08-{n:02d} 10:00\n"
-            f"detected_at: 2026-08-{n:02d} 10:{n:02d}\nmitigated_at: 2026-08-{n:02d} 12:00\n"
-        ))
+        text = text.replace(
+            "status: open\n",
+            (
+                f"status: open\nstarted_at: 2026-08-{n:02d} 10:00\n"
+                f"detected_at: 2026-08-{n:02d} 10:{n:02d}\nmitigated_at: 2026-08-{n:02d} 12:00\n"
+            ),
+        )
         pages[f"postmortems/agent-{n:02d}.md"] = text
     write_site(tmp_path, pages, extra={"plugins": ["search", {"postmortem": {"today": TODAY}}]})
     result = run_mkdocs("build", cwd=tmp_path)
@@ -126,11 +135,20 @@ def test_actions_by_owner_groups_folded_names_and_orders_open_first(site: Path) 
     assert owners == ["CoE Lead", "Platform Lead", "Priya Raman"]
     priya = main.find_all("h2")[2]
     open_table, done_table = priya.find_next("table"), priya.find_next("table").find_next("table")
-    assert rows(open_table) == [[
-        "2026-03-03 ⚠ 212 days overdue", "Restore tenant_id in the pipeline schema and rebuild the index", "open",
-        "Wrong leave policy given to starters", "hr-bot",
-    ]]
-    assert rows(done_table)[0][:3] == ["2026-09-03", "Restore tenant_id in the pipeline schema and rebuild the index", "✅ Done (2026-09-03)"]
+    assert rows(open_table) == [
+        [
+            "2026-03-03 ⚠ 212 days overdue",
+            "Restore tenant_id in the pipeline schema and rebuild the index",
+            "open",
+            "Wrong leave policy given to starters",
+            "hr-bot",
+        ]
+    ]
+    assert rows(done_table)[0][:3] == [
+        "2026-09-03",
+        "Restore tenant_id in the pipeline schema and rebuild the index",
+        "✅ Done (2026-09-03)",
+    ]
 
     link = open_table.find("a", string="Restore tenant_id in the pipeline schema and rebuild the index")
     target, fragment = follow(site, url, link["href"])
@@ -144,7 +162,13 @@ def test_actions_by_owner_groups_folded_names_and_orders_open_first(site: Path) 
 def test_actions_by_due_date_buckets(site: Path) -> None:
     main = content(page(site, "postmortems/actions-by-due-date/"))
     headings = [h2.get_text(strip=True) for h2 in main.find_all("h2")]
-    assert headings == ["Overdue (3)", "Due in the next 30 days (2)", "Due later (0)", "No due date (0)", "Done or won't do (1)"]
+    assert headings == [
+        "Overdue (3)",
+        "Due in the next 30 days (2)",
+        "Due later (0)",
+        "No due date (0)",
+        "Done or won't do (1)",
+    ]
     overdue = rows(main.find_all("h2")[0].find_next("table"))
     assert [(r[0].split()[0], r[2], r[5]) for r in overdue] == [
         ("2026-03-03", "Priya Raman", "hr-bot"),
@@ -171,7 +195,10 @@ def test_agents_page_and_the_card_that_links_to_it(site: Path) -> None:
 def test_regulatory_register_highlights_applicable_and_computes_article_73(site: Path) -> None:
     main = content(page(site, "postmortems/regulatory-register/"))
     applicable = rows(main.find("table"))
-    assert [row[0] for row in applicable] == ["Cross-tenant retrieval in support replies", "Wrong leave policy given to starters"]
+    assert [row[0] for row in applicable] == [
+        "Cross-tenant retrieval in support replies",
+        "Wrong leave policy given to starters",
+    ]
     assert applicable[0][2:] == ["Sector regulations", "–"]  # GDPR applies; no Article 73 clock
     assert applicable[1][2] == "EU AI Act Article 73 serious incident reporting, Sector regulations"
     assert applicable[1][3] == "2026-03-14 (death; aware 2026-03-04; 201 days past)"  # 10 days in case of death
@@ -237,7 +264,9 @@ def test_exports(site: Path) -> None:
     first = document["postmortems"][0]
     assert first["url"] == "https://docs.example.org/lib/postmortems/2026-09-03-triage/"
     assert [(i["number"], i["status"], i["overdue"], i["completed"]) for i in first["action_items"]] == [
-        ("1", "done", False, "2026-09-03"), ("2", "in_progress", False, None), ("3", "open", True, None)
+        ("1", "done", False, "2026-09-03"),
+        ("2", "in_progress", False, None),
+        ("3", "open", True, None),
     ]
     assert first["action_items"][2]["url"].endswith("postmortems/2026-09-03-triage/#action-3")
 
@@ -252,7 +281,8 @@ def test_exports(site: Path) -> None:
 
     feed = ET.fromstring((folder / "feed.xml").read_text(encoding="utf-8"))
     assert [item.findtext("title") for item in feed.iter("item")] == [
-        "Cross-tenant retrieval in support replies", "Wrong leave policy given to starters"
+        "Cross-tenant retrieval in support replies",
+        "Wrong leave policy given to starters",
     ]
     assert json.loads((folder / "postmortem.schema.json").read_text(encoding="utf-8")) == front_matter_schema()
 
@@ -265,7 +295,7 @@ def test_calendar_uids_are_stable_across_builds(site: Path, tmp_path: Path) -> N
 
 
 HOSTILE_TITLE = '<script>alert("t")</script> | =cmd() "quoted" Zoë Ørsted 🚀 עברית'
-HOSTILE_ACTION = "=HYPERLINK(\"http://x\") \\| &lt;img src=x onerror=alert(1)&gt; add runbook note"
+HOSTILE_ACTION = '=HYPERLINK("http://x") \\| &lt;img src=x onerror=alert(1)&gt; add runbook note'
 HOSTILE_OWNER = "Zoë \\| &lt;b&gt;Ørsted&lt;/b&gt;"
 
 
@@ -283,8 +313,14 @@ def test_hostile_values_are_inert_and_intact_everywhere(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     shown_action = '=HYPERLINK("http://x") | <img src=x onerror=alert(1)> add runbook note'
     shown_owner = "Zoë | <b>Ørsted</b>"
-    for url in ("postmortems/", "postmortems/actions-by-owner/", "postmortems/actions-by-due-date/", "postmortems/agents/",
-                "postmortems/regulatory-register/", "postmortems/quarterly-review/"):
+    for url in (
+        "postmortems/",
+        "postmortems/actions-by-owner/",
+        "postmortems/actions-by-due-date/",
+        "postmortems/agents/",
+        "postmortems/regulatory-register/",
+        "postmortems/quarterly-review/",
+    ):
         soup = page(tmp_path, url)
         main = content(soup)
         assert not main.find("script") and not main.find("img") and not main.find("b"), url
@@ -316,8 +352,11 @@ def test_hostile_values_are_inert_and_intact_everywhere(tmp_path: Path) -> None:
 
 def test_a_broken_postmortem_stays_in_the_library_marked(tmp_path: Path) -> None:
     broken = as_agent(VALID, "b-bot").replace("| Alicia Gomez | 2026-09-10 |", "| Alicia Gomez | 2026-09-08 |")
-    write_site(tmp_path, {"postmortems/a.md": VALID, "postmortems/b.md": broken, "postmortems/c.md": "no front matter\n"},
-               options={"today": TODAY, "rules": {"PM101": "warning", "PM201": "warning"}})
+    write_site(
+        tmp_path,
+        {"postmortems/a.md": VALID, "postmortems/b.md": broken, "postmortems/c.md": "no front matter\n"},
+        options={"today": TODAY, "rules": {"PM101": "warning", "PM201": "warning"}},
+    )
     assert run_mkdocs("build", cwd=tmp_path).returncode == 0
     table = content(page(tmp_path, "postmortems/")).find("table")
     assert [(row[1], row[4], row[6]) for row in rows(table)] == [
@@ -338,7 +377,9 @@ def test_user_index_keeps_its_text_and_can_take_the_table(tmp_path: Path) -> Non
 
 def test_templates_can_be_overridden(tmp_path: Path) -> None:
     (tmp_path / "overrides").mkdir()
-    (tmp_path / "overrides/agents.md").write_text("# {{ title }}\n\nOur own agents page: {{ library.entries | length }}.\n", encoding="utf-8")
+    (tmp_path / "overrides/agents.md").write_text(
+        "# {{ title }}\n\nOur own agents page: {{ library.entries | length }}.\n", encoding="utf-8"
+    )
     write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY, "overrides": "overrides"})
     assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
     assert "Our own agents page: 1." in content(page(tmp_path, "postmortems/agents/")).get_text()
@@ -370,7 +411,12 @@ def test_library_home_joins_a_hand_written_nav_and_all_pages_when_asked(tmp_path
     result = run_mkdocs("build", "--strict", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert navbar_links(tmp_path) == [("Home", "top"), ("Post-mortem library", "top")]
-    write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY, "nav_library_pages": True}, extra={"nav": ["index.md"]})
+    write_site(
+        tmp_path,
+        {"postmortems/a.md": VALID},
+        options={"today": TODAY, "nav_library_pages": True},
+        extra={"nav": ["index.md"]},
+    )
     assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
     links = navbar_links(tmp_path)
     assert links[0] == ("Home", "top") and ("Action items by owner", "section") in links and len(links) == 7
@@ -380,7 +426,11 @@ def test_automatic_nav_has_the_library_home_not_each_post_mortem_unless_asked(tm
     write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY})
     assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
     assert navbar_links(tmp_path) == [("Home", "top"), ("Post-mortem library", "top")]  # not a section of one
-    write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY, "nav_postmortems": True, "nav_library_pages": True})
+    write_site(
+        tmp_path,
+        {"postmortems/a.md": VALID},
+        options={"today": TODAY, "nav_postmortems": True, "nav_library_pages": True},
+    )
     assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
     links = dict(navbar_links(tmp_path))
     assert links["Cross-tenant retrieval in support replies"] == "section" and links["Quarterly review"] == "section"
@@ -388,7 +438,14 @@ def test_automatic_nav_has_the_library_home_not_each_post_mortem_unless_asked(tm
 
 def test_each_library_page_links_to_the_others(site: Path) -> None:
     names = ["", "actions-by-owner/", "actions-by-due-date/", "agents/", "regulatory-register/", "quarterly-review/"]
-    titles = ["Post-mortem library", "Action items by owner", "Action items by due date", "Agents", "Regulatory register", "Quarterly review"]
+    titles = [
+        "Post-mortem library",
+        "Action items by owner",
+        "Action items by due date",
+        "Agents",
+        "Regulatory register",
+        "Quarterly review",
+    ]
     for name in names:
         menu = content(page(site, f"postmortems/{name}")).find("p")  # the paragraph under the title
         links = {a.get_text(strip=True): a["href"] for a in menu.find_all("a")}
@@ -400,7 +457,9 @@ def test_each_library_page_links_to_the_others(site: Path) -> None:
 
 
 # The setting the README documents for mkdocs-rss-plugin, which assumes every page has a source file.
-RSS_MATCH_PATH = r"(?!postmortems/(index|actions-by-owner|actions-by-due-date|agents|regulatory-register|quarterly-review)\.md$).*"
+RSS_MATCH_PATH = (
+    r"(?!postmortems/(index|actions-by-owner|actions-by-due-date|agents|regulatory-register|quarterly-review)\.md$).*"
+)
 
 
 def test_material_theme_and_rss_plugin_side_by_side(tmp_path: Path) -> None:
@@ -427,7 +486,9 @@ def test_material_theme_and_rss_plugin_side_by_side(tmp_path: Path) -> None:
 
 
 def test_people_file_merges_aliases_and_flags_strangers(tmp_path: Path) -> None:
-    text = VALID.replace("| Priya Raman |", "| P. Raman |").replace("| CoE Lead | 2026-09-30 |", "| Somebody New | 2026-09-30 |")
+    text = VALID.replace("| Priya Raman |", "| P. Raman |").replace(
+        "| CoE Lead | 2026-09-30 |", "| Somebody New | 2026-09-30 |"
+    )
     (tmp_path / "owners.yml").write_text((FIXTURES / "owners.yml").read_text(encoding="utf-8"), encoding="utf-8")
     write_site(tmp_path, {"postmortems/a.md": text}, options={"today": TODAY, "owners": "owners.yml"})
     result = run_mkdocs("build", cwd=tmp_path)
@@ -442,8 +503,14 @@ def test_people_file_merges_aliases_and_flags_strangers(tmp_path: Path) -> None:
 
 def test_theme_custom_dir_overrides_templates(tmp_path: Path) -> None:
     (tmp_path / "custom/postmortem").mkdir(parents=True)
-    (tmp_path / "custom/postmortem/quarterly-review.md").write_text("# {{ title }}\n\nReviewed by the board.\n", encoding="utf-8")
-    write_site(tmp_path, {"postmortems/a.md": VALID}, options={"today": TODAY},
-               extra={"theme": {"name": "mkdocs", "custom_dir": "custom"}})
+    (tmp_path / "custom/postmortem/quarterly-review.md").write_text(
+        "# {{ title }}\n\nReviewed by the board.\n", encoding="utf-8"
+    )
+    write_site(
+        tmp_path,
+        {"postmortems/a.md": VALID},
+        options={"today": TODAY},
+        extra={"theme": {"name": "mkdocs", "custom_dir": "custom"}},
+    )
     assert run_mkdocs("build", "--strict", cwd=tmp_path).returncode == 0
     assert "Reviewed by the board." in content(page(tmp_path, "postmortems/quarterly-review/")).get_text()

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from mkdocs_postmortem.cli import cli
-from tests.conftest import FIXTURES, TODAY, as_agent, fixture_text, run_mkdocs, write_site
+from tests.conftest import FIXTURES, as_agent, fixture_text, run_mkdocs, write_site
 from tests.test_own_template import DETECTION_GAPS, team_page
 
 VALID = fixture_text("valid.md")
@@ -57,7 +57,9 @@ def test_a_team_site_builds_strict_and_shows_its_sections(tmp_path: Path, monkey
     assert cli_run(tmp_path, monkeypatch, "check")[0] == 0
 
 
-def test_a_page_without_the_added_section_fails_build_and_check_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_page_without_the_added_section_fails_build_and_check_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     page = team_page().replace(DETECTION_GAPS, "")
     team_site(tmp_path, {"a.md": page})
     line = next(n for n, text in enumerate(page.splitlines(), 1) if text.startswith("## 7. Root cause"))
@@ -70,11 +72,18 @@ def test_a_page_without_the_added_section_fails_build_and_check_alike(tmp_path: 
 
 def test_new_scaffolds_the_team_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     team_site(tmp_path, {"a.md": team_page()})
-    code, out, _ = cli_run(tmp_path, monkeypatch, "new", "--agent", "b-bot", "--severity", "sev 2", "--incident-date", "2026-09-14")
+    code, out, _ = cli_run(
+        tmp_path, monkeypatch, "new", "--agent", "b-bot", "--severity", "sev 2", "--incident-date", "2026-09-14"
+    )
     assert code == 0, out
     text = (tmp_path / "docs/postmortems/2026-09-14-b-bot.md").read_text(encoding="utf-8")
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings[5:9] == ["## 6. Detection gaps", "## 7. Root cause (5 whys)", "## 8. Action items", "## 9. Stakeholder updates"]
+    assert headings[5:9] == [
+        "## 6. Detection gaps",
+        "## 7. Root cause (5 whys)",
+        "## 8. Action items",
+        "## 9. Stakeholder updates",
+    ]
     assert "| Reviewer (Privacy) | | |" in text and "| [Signal we lacked] | |" in text
     code, out, _ = cli_run(tmp_path, monkeypatch, "check", "docs/postmortems/2026-09-14-b-bot.md")
     assert code == 1 and "PM202 error: template placeholder left in: '[Signal we lacked]'" in out
@@ -85,7 +94,9 @@ def test_new_scaffolds_the_team_template(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_a_severity_scale_of_its_own_runs_through_the_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = VALID.replace("severity: Sev-1", "severity: p1").replace("**Severity:** Sev-1", "**Severity:** P1")
-    second = as_agent(first, "b-bot").replace("severity: p1", "severity: P2").replace("**Severity:** P1", "**Severity:** P2")
+    second = (
+        as_agent(first, "b-bot").replace("severity: p1", "severity: P2").replace("**Severity:** P1", "**Severity:** P2")
+    )
     team_site(tmp_path, {"a.md": first, "b.md": second}, template=SCALE)
     result = run_mkdocs("build", cwd=tmp_path)
     assert "PM103" not in result.stderr and "PM106" not in result.stderr, result.stderr
@@ -95,16 +106,24 @@ def test_a_severity_scale_of_its_own_runs_through_the_library(tmp_path: Path, mo
     assert sorted(p["severity"] for p in exported["postmortems"]) == ["P1", "P2"]
     assert "P1, 1 P2" in html(tmp_path, "postmortems").get_text(" ")  # the home's counts, in the scale's order
 
-    (tmp_path / "docs/postmortems/c.md").write_text(as_agent(first, "c-bot").replace("severity: p1", "severity: P4"), encoding="utf-8")
+    (tmp_path / "docs/postmortems/c.md").write_text(
+        as_agent(first, "c-bot").replace("severity: p1", "severity: P4"), encoding="utf-8"
+    )
     code, out, _ = cli_run(tmp_path, monkeypatch, "check", "docs/postmortems/c.md")
     assert code == 1 and "PM104 error: P4 needs no post-mortem" in out
-    code, out, _ = cli_run(tmp_path, monkeypatch, "new", "--agent", "d-bot", "--severity", "Sev-2", "--incident-date", "2026-09-14")
+    code, out, _ = cli_run(
+        tmp_path, monkeypatch, "new", "--agent", "d-bot", "--severity", "Sev-2", "--incident-date", "2026-09-14"
+    )
     assert code == 2 and "--severity: 'Sev-2' is not a severity; use P1, P2 or P3" in out + _
-    code, out, _ = cli_run(tmp_path, monkeypatch, "new", "--agent", "d-bot", "--severity", "p-2", "--incident-date", "2026-09-14")
+    code, out, _ = cli_run(
+        tmp_path, monkeypatch, "new", "--agent", "d-bot", "--severity", "p-2", "--incident-date", "2026-09-14"
+    )
     assert code == 0 and "(7 business days after the incident, P2)" in out
 
 
-def test_a_broken_template_stops_build_and_check_with_the_same_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_template_stops_build_and_check_with_the_same_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     team_site(tmp_path, {"a.md": VALID}, template="sections:\n  timeline:\n    contains: chart\n")
     expected = "mkdocs.yml: plugins: postmortem: template: team.yml:3: sections.timeline.contains: Input should be"
     result = run_mkdocs("build", cwd=tmp_path)
@@ -116,10 +135,12 @@ def test_a_broken_template_stops_build_and_check_with_the_same_message(tmp_path:
 def test_an_added_regulatory_question_is_asked_and_registered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     template = "regulatory:\n  dora:\n    label: DORA major ICT incident\n    words: [dora]\n    after: sector\n"
     answered = VALID.replace(
-        "- **Internal audit:**", "- **DORA major ICT incident:** Applicable — classified major, reported 2026-09-05.\n- **Internal audit:**"
+        "- **Internal audit:**",
+        "- **DORA major ICT incident:** Applicable — classified major, reported 2026-09-05.\n- **Internal audit:**",
     )
     not_applicable = as_agent(VALID, "b-bot").replace(
-        "- **Internal audit:**", "- **DORA major ICT incident:** N/A — the company is not a financial entity.\n- **Internal audit:**"
+        "- **Internal audit:**",
+        "- **DORA major ICT incident:** N/A — the company is not a financial entity.\n- **Internal audit:**",
     )
     team_site(tmp_path, {"a.md": answered, "b.md": not_applicable}, template=template)
     result = run_mkdocs("build", "--strict", cwd=tmp_path)
@@ -127,11 +148,17 @@ def test_an_added_regulatory_question_is_asked_and_registered(tmp_path: Path, mo
     (tmp_path / "docs/postmortems/c.md").write_text(as_agent(VALID, "c-bot"), encoding="utf-8")
     line = next(n for n, text in enumerate(VALID.splitlines(), 1) if text.startswith("## 9. Regulatory"))
     code, out, _ = cli_run(tmp_path, monkeypatch, "check")
-    assert code == 1 and out.startswith(f"docs/postmortems/c.md:{line}: PM501 error: the 'DORA major ICT incident' line is missing")
+    assert code == 1 and out.startswith(
+        f"docs/postmortems/c.md:{line}: PM501 error: the 'DORA major ICT incident' line is missing"
+    )
     register = html(tmp_path, "postmortems/regulatory-register")
     table = (register.find(attrs={"role": "main"}) or register).find_all("table")[-1]
     assert [th.get_text(strip=True) for th in table.find_all("th")] == [
-        "Post-mortem", "EU AI Act Article 73", "Sector regulations", "DORA major ICT incident", "Internal audit"
+        "Post-mortem",
+        "EU AI Act Article 73",
+        "Sector regulations",
+        "DORA major ICT incident",
+        "Internal audit",
     ]
     dora = sorted(tr.find_all("td")[3].get_text(" ", strip=True) for tr in table.find_all("tr")[1:])
     assert dora == [

@@ -26,7 +26,9 @@ PAGES = {
     "postmortems/2026-09-03-support-triage-bot.md": VALID,
     "postmortems/2026-08-14-finance-invoice-recon.md": fixture_text("worked_example.md"),
     "postmortems/warnings.md": as_agent(VALID, "warn-bot")
-    .replace("incident_date: 2026-09-03", "incident_date: 2026-08-24")  # written late (PM701), by a holiday more or less
+    .replace(
+        "incident_date: 2026-09-03", "incident_date: 2026-08-24"
+    )  # written late (PM701), by a holiday more or less
     .replace("| Alicia Gomez | 2026-09-10 |", "| Alicia Gomez | 2026-09-08 |")  # signed before the write-up: PM602
     .replace("| CoE Lead | 2026-09-30 |", "| Nobody Known | 2026-09-30 |"),  # not in the people file: PM411
     "postmortems/draft.md": as_agent(VALID, "draft-bot").replace("status: open", "status: draft"),
@@ -114,17 +116,31 @@ def test_the_matrix_changes_the_findings(
     builds: dict[str, tuple[Path, subprocess.CompletedProcess[str]]],
 ) -> None:
     """Each option set changes what is found, so the comparison above means something."""
-    rules = {name: {line.split(": ", 2)[1].split()[0] for line in _from_build(build.stderr)} for name, (_, build) in builds.items()}
-    by_page = {name: {line.split(":", 1)[0] + " " + line.split(": ", 2)[1].split()[0] for line in _from_build(build.stderr)}
-               for name, (_, build) in builds.items()}
+    rules = {
+        name: {line.split(": ", 2)[1].split()[0] for line in _from_build(build.stderr)}
+        for name, (_, build) in builds.items()
+    }
+    by_page = {
+        name: {line.split(":", 1)[0] + " " + line.split(": ", 2)[1].split()[0] for line in _from_build(build.stderr)}
+        for name, (_, build) in builds.items()
+    }
     assert "PM107" in rules["no options"] and "PM107" not in rules["exclude_docs"]
     assert "PM411" not in rules["no options"] and "PM411" in rules["owners file"] and "PM411" in rules["INHERIT"]
-    assert "PM203" in rules["no options"] and "PM203" not in rules["rules, unquoted off"] and "PM203" not in rules["INHERIT"]
+    assert (
+        "PM203" in rules["no options"]
+        and "PM203" not in rules["rules, unquoted off"]
+        and "PM203" not in rules["INHERIT"]
+    )
     assert "docs/postmortems/warnings.md PM602" in by_page["no options"]
     assert any(" PM602 error:" in line for line in _from_build(builds["rules, unquoted off"][1].stderr))
     assert rules["not_in_nav"] == rules["no options"]
-    late = {name: {line for line in _from_build(build.stderr) if " PM701 " in line and "warnings.md" in line} for name, (_, build) in builds.items()}
-    assert "deadline 2026-08-31" in str(late["no options"]) and "deadline 2026-09-01" in str(late["holidays"])  # the bank holiday
+    late = {
+        name: {line for line in _from_build(build.stderr) if " PM701 " in line and "warnings.md" in line}
+        for name, (_, build) in builds.items()
+    }
+    assert "deadline 2026-08-31" in str(late["no options"]) and "deadline 2026-09-01" in str(
+        late["holidays"]
+    )  # the bank holiday
     assert "deadline 2026-09-01" in str(late["INHERIT"])  # the child's option merged into the base's
     assert {"docs/postmortems/lists.md PM003", "docs/postmortems/lists.md PM004"} <= by_page["no options"]
     assert not {"docs/postmortems/lists.md PM003"} & by_page["markdown_extensions"]

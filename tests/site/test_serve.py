@@ -62,7 +62,9 @@ def test_serve_shows_findings_on_the_page_and_survives_fixes(tmp_path: Path) -> 
         home = f"http://127.0.0.1:{port}/postmortems/"
         assert "⚠ 1 error" in (fetch(home) or ""), "the library does not mark the broken page"
 
-        (tmp_path / "docs/postmortems/a.md").write_text(VALID.replace("| Alicia Gomez | 2026-09-10 |", "| Alicia Gomez | 2026-09-08 |"), encoding="utf-8")
+        (tmp_path / "docs/postmortems/a.md").write_text(
+            VALID.replace("| Alicia Gomez | 2026-09-10 |", "| Alicia Gomez | 2026-09-08 |"), encoding="utf-8"
+        )
         assert wait_for(lambda: "PM602" in (fetch(url) or "")), "the warning did not replace the error on rebuild"
         assert "PM403" not in (fetch(url) or "")
         assert 'class="admonition warning postmortem-findings"' in (fetch(url) or "")
@@ -71,13 +73,16 @@ def test_serve_shows_findings_on_the_page_and_survives_fixes(tmp_path: Path) -> 
         assert wait_for(lambda: "PM101" in (fetch(url) or "")), "a page with broken YAML did not show its finding"
 
         hidden = VALID.replace("## 5. What went wrong\n", "<details>\n\n## 5. What went wrong\n").replace(
-            "## 6. Root cause", "</details>\n\n## 6. Root cause")
+            "## 6. Root cause", "</details>\n\n## 6. Root cause"
+        )
         (tmp_path / "docs/postmortems/a.md").write_text(hidden, encoding="utf-8")
         assert wait_for(lambda: "PM005" in (fetch(url) or "")), "a section MkDocs did not render was not shown"
         assert "the heading &#39;5. What went wrong&#39; is not a heading" in (fetch(url) or "")
 
         (tmp_path / "docs/postmortems/a.md").write_text(VALID, encoding="utf-8")
-        assert wait_for(lambda: "postmortem-findings" not in (fetch(url) or "x")), "fixing the page did not clear findings"
+        assert wait_for(lambda: "postmortem-findings" not in (fetch(url) or "x")), (
+            "fixing the page did not clear findings"
+        )
         assert "⚠" not in (fetch(home) or "⚠"), "the library was not regenerated after the fix"
         assert server.poll() is None, "the server died"
     finally:
