@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pyromark
 
@@ -108,12 +110,13 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
 
     One pass over pulldown-cmark's events; this loop is the plugin's hottest code, so it uses plain
     lists as text sinks and `in` tests on each event's one-key dictionary (most frequent first)
-    instead of method calls or pattern matching.
+    instead of method calls or pattern matching. Its events and text sinks are typed `Any` on purpose:
+    class tests (`event.__class__ is str`) are faster than the `isinstance` narrowing a type checker needs.
     """
     data = text.encode("utf-8")
     lines = _LineIndex(data)
     blocks: list[Block] = []
-    sinks: list[list[str] | None] = []  # None: text is discarded (code blocks)
+    sinks: list[Any] = []  # each a list of text parts, or None: text is discarded (code blocks)
     lists: list[ListBlock] = []
     items: list[Item] = []
     table: Table | None = None
@@ -122,8 +125,9 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
     outline: list[Span] = []
     depth = 0  # how many elements the current event is inside
 
-    for event, span in pyromark.events_with_range(text, options=_OPTIONS):
-        if isinstance(event, str):  # SoftBreak, HardBreak, Rule
+    events: Iterator[tuple[Any, Any]] = iter(pyromark.events_with_range(text, options=_OPTIONS))
+    for event, span in events:
+        if event.__class__ is str:  # SoftBreak, HardBreak, Rule
             if sinks and sinks[-1] is not None and event != "Rule":
                 sinks[-1].append("\n")
             elif event == "Rule" and not depth:
@@ -132,13 +136,15 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
             if sinks and sinks[-1] is not None:
                 sinks[-1].append(event["Text"])
         elif "Start" in event:
-            start_tag = event["Start"]
-            tag = start_tag if isinstance(start_tag, str) else next(iter(start_tag))
+            tag = event["Start"]
+            if tag.__class__ is not str:
+                tag = next(iter(tag))
             if not depth:
                 start = span["start"]
                 last = start + max(len(data[start : span["end"]].rstrip()) - 1, 0)
-                numbered = not isinstance(start_tag, str) and "List" in start_tag and start_tag["List"] is not None
-                kind = "numbered" if numbered else _KINDS.get(tag, tag.lower())
+                kind = (
+                    "numbered" if tag == "List" and event["Start"]["List"] is not None else _KINDS.get(tag, tag.lower())
+                )
                 outline.append(Span(kind, lines.line(start), lines.line(last)))
             depth += 1
             if tag == "TableCell" or tag == "Heading" or tag == "HtmlBlock":
@@ -170,22 +176,22 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
         elif "End" in event:
             depth -= 1
             end_tag = event["End"]
-            tag = end_tag if isinstance(end_tag, str) else next(iter(end_tag))
+            tag = end_tag if end_tag.__class__ is str else next(iter(end_tag))
             if tag == "TableCell":
                 sink = sinks.pop()
                 if row is not None:
-                    row.append(Cell(_joined(sink), row_line))
+                    row.append(Cell("".join(sink).strip(), row_line))
             elif tag == "TableRow":
                 if table is not None and row is not None:
                     table.rows.append(row)
             elif tag == "Paragraph":
                 if not items:
-                    blocks.append(Paragraph(_joined(sinks.pop()), lines.line(span["start"])))
+                    blocks.append(Paragraph("".join(sinks.pop()).strip(), lines.line(span["start"])))
             elif tag == "Item":
-                items.pop().text = _joined(sinks.pop())
-            elif not isinstance(end_tag, str) and "Heading" in end_tag:
+                items.pop().text = "".join(sinks.pop()).strip()
+            elif tag == "Heading":
                 level = int(end_tag["Heading"][1:])
-                blocks.append(Heading(level, _joined(sinks.pop()), lines.line(span["start"])))
+                blocks.append(Heading(level, "".join(sinks.pop()).strip(), lines.line(span["start"])))
             elif tag == "List":
                 lists.pop()
             elif tag == "TableHead":
@@ -200,7 +206,7 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
             elif tag == "HtmlBlock":
                 sink = sinks.pop()
                 if sink is not None:
-                    blocks.append(Html(_joined(sink), lines.line(span["start"])))
+                    blocks.append(Html("".join(sink).strip(), lines.line(span["start"])))
         elif sinks and sinks[-1] is not None:
             if "Code" in event:
                 sinks[-1].append(event["Code"])
@@ -210,7 +216,3 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
             elif "Html" in event:
                 sinks[-1].append(event["Html"])
     return blocks, outline
-
-
-def _joined(parts: list[str] | None) -> str:
-    return "".join(parts).strip() if parts else ""

@@ -12,13 +12,12 @@ from __future__ import annotations
 import difflib
 import enum
 import re
-from collections.abc import Callable
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .headings import heading_parts, marks_end, normalise_heading
@@ -196,14 +195,6 @@ class Template(BaseModel):
     statuses: dict[ActionState, StatusWords] = {}
     severities: dict[str, SeverityLevel] = Field(min_length=1)
 
-    _headings: dict[str, str] = PrivateAttr(default_factory=dict)  # normalised heading → section key
-    _status_patterns: tuple[tuple[ActionState, re.Pattern[str]], ...] = PrivateAttr(())
-    _marks: dict[str, ActionState] = PrivateAttr(default_factory=dict)
-    _names: tuple[tuple[str, re.Pattern[str]], ...] = PrivateAttr(())
-    _severity_names: dict[str, str] = PrivateAttr(default_factory=dict)  # folded name or alias → level
-    _cache: dict[tuple[str, str], object] = PrivateAttr(default_factory=dict)
-    _blank_texts: frozenset[str] = PrivateAttr(frozenset())  # the `[…]` of the blank page, folded
-
     @model_validator(mode="before")
     @classmethod
     def _keys(cls, data: Any) -> Any:
@@ -220,31 +211,17 @@ class Template(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Template:
-        for key, section in self.sections.items():
-            # The title reads as a heading does; a synonym is taken as written (`5 whys` keeps its number).
-            names = [normalise_heading(section.title), *(_fold(name) for name in section.synonyms)]
-            for name, folded in zip((section.title, *section.synonyms), names, strict=True):
-                other = self._headings.setdefault(folded, key)
-                if other != key:
-                    raise ValueError(f"sections: '{name}' names both '{other}' and '{key}'")
+        self.index  # noqa: B018 — building the lookups checks that no name means two things
         if self.action_columns and "action" not in self.action_columns:
             raise ValueError("action_columns: the `action` column is required: it is how the table is found")
-        for state, words in self.statuses.items():
-            if bool(words.pattern) == bool(words.words):
-                raise ValueError(f"statuses: {state.value}: give either `pattern` or `words`")
-            pattern = words.pattern or "|".join(re.escape(word) for word in words.words) + r"\b"
-            self._status_patterns += ((state, re.compile(f"^(?:{pattern})", re.IGNORECASE)),)
-            self._marks.update(dict.fromkeys((mark.lower() for mark in words.marks), state))
-        self._names = tuple((key, re.compile(q.names)) for key, q in self.regulatory.items() if q.names)
-        for name, level in self.severities.items():
-            for alias in (name, *level.aliases):
-                if (other := self._severity_names.setdefault(_fold_severity(alias), name)) != name:
-                    raise ValueError(f"severities: '{alias}' names both {other} and {name}")
-        blanks = [section.blank for section in self.sections.values()] + [q.prompt for q in self.regulatory.values()]
-        self._blank_texts = frozenset(m.strip().casefold() for blank in blanks for m in _BRACKETED.findall(blank))
         if not any(level.postmortem != "none" for level in self.severities.values()):
             raise ValueError("severities: at least one level needs a post-mortem")
         return self
+
+    @cached_property
+    def index(self) -> _Index:
+        """The lookups the parser uses on every page, built once (a plain object: no model overhead)."""
+        return _Index(self)
 
     # Sections ---------------------------------------------------------------------------------------
 
@@ -256,23 +233,30 @@ class Template(BaseModel):
 
     def section_key(self, heading: str) -> str | None:
         """The section a heading names, if it names one."""
-        return self._cached("section", heading, lambda: self._headings.get(normalise_heading(heading)))
+        cache = self.index.sections
+        if heading not in cache:
+            cache[heading] = self.index.headings.get(normalise_heading(heading))
+        return cache[heading]
 
     def near_section(self, heading: str) -> str | None:
         """The section a heading that names none was probably meant to name: a typo of one of its names
         (`Acton items`), or a heading numbered as the section is whose words are close (`7. Actions taken`)."""
-        return self._cached("near", heading, lambda: self._near_section(heading))
+        cache = self.index.near
+        if heading not in cache:
+            cache[heading] = self._near_section(heading)
+        return cache[heading]
 
     def _near_section(self, heading: str) -> str | None:
         number, name = heading_parts(heading)
-        if not name or name in self._headings:
+        headings = self.index.headings
+        if not name or name in headings:
             return None
-        if close := difflib.get_close_matches(name, self._headings, n=1, cutoff=_NEAR_MISS):
-            return self._headings[close[0]]
+        if close := difflib.get_close_matches(name, headings, n=1, cutoff=_NEAR_MISS):
+            return headings[close[0]]
         keys = list(self.sections)
         if number is not None and 1 <= number <= len(keys):
             key = keys[number - 1]
-            names = [folded for folded, owner in self._headings.items() if owner == key]
+            names = [folded for folded, owner in headings.items() if owner == key]
             if difflib.get_close_matches(name, names, n=1, cutoff=_NEAR_MISS_NUMBERED):
                 return key
         return None
@@ -342,16 +326,19 @@ class Template(BaseModel):
         Leading emoji and shortcodes are skipped (`:white_check_mark: Done`, `🟡 In progress`); the words
         after them decide, and a status that is only a mark (`✅ (2026-08-28)`) is read by the mark.
         """
-        return self._cached("status", cell, lambda: self._classify_status(cell))
+        cache = self.index.statuses
+        if cell not in cache:
+            cache[cell] = self._classify_status(cell)
+        return cache[cell]
 
     def _classify_status(self, cell: str) -> tuple[ActionState | None, str]:
         text = cell.strip()
         start = marks_end(text)
         words = text[start:]
-        state = next((state for state, pattern in self._status_patterns if pattern.match(words)), None)
+        state = next((state for state, pattern in self.index.status_patterns if pattern.match(words)), None)
         if state is None:
             marks = (token.lower() for token in _MARK_TOKEN.findall(text[:start]))
-            state = next((self._marks[mark] for mark in marks if mark in self._marks), None)
+            state = next((self.index.marks[mark] for mark in marks if mark in self.index.marks), None)
         return state, words
 
     def action_column(self, header: str) -> str | None:
@@ -377,14 +364,14 @@ class Template(BaseModel):
         for key, question in self.regulatory.items():
             if any(word in folded for word in question.words):
                 return key
-        return next((key for key, pattern in self._names if pattern.search(label)), None)
+        return next((key for key, pattern in self.index.names if pattern.search(label)), None)
 
     def is_placeholder(self, bracketed: str) -> bool:
         """Whether the text inside `[…]` is a placeholder of the blank template: one of its sections'
         blanks or questions' prompts has it, or `placeholders` names it."""
         inner = bracketed.strip().casefold()
         return (
-            inner in self._blank_texts
+            inner in self.index.blank_texts
             or inner in self.placeholders.exact
             or inner.startswith(self.placeholders.prefixes)
         )
@@ -394,7 +381,7 @@ class Template(BaseModel):
     def severity(self, value: object) -> str:
         """The scale's name for a severity (`SEV 1` → `Sev-1`); raises for an unknown one or one that
         needs no post-mortem (`sev4`)."""
-        name = self._severity_names.get(_fold_severity(str(value)))
+        name = self.index.severity_names.get(_fold_severity(str(value)))
         if name is None:
             raise PydanticCustomError(
                 "severity",
@@ -424,14 +411,51 @@ class Template(BaseModel):
         names = list(self.severities)
         return names.index(name) if name in names else len(names)
 
-    def _cached(self, kind: str, text: str, compute: Callable[[], _T]) -> _T:
-        """`compute()`, kept by (kind, text): each kind has one computation, so its values one type."""
-        key = (kind, text)
-        if key not in self._cache:
-            if len(self._cache) > 16384:  # bounded, whatever the pages say
-                self._cache.clear()
-            self._cache[key] = compute()
-        return cast(_T, self._cache[key])
+
+class _Index:
+    """A template's lookups by folded name, and the caches of what pages repeat (the same ten headings,
+    the same few status cells): bounded, whatever the pages say."""
+
+    MAX_CACHED = 16_384
+
+    def __init__(self, template: Template) -> None:
+        self.headings: dict[str, str] = {}  # normalised heading → section key
+        for key, section in template.sections.items():
+            # The title reads as a heading does; a synonym is taken as written (`5 whys` keeps its number).
+            names = [normalise_heading(section.title), *(_fold(name) for name in section.synonyms)]
+            for name, folded in zip((section.title, *section.synonyms), names, strict=True):
+                if (other := self.headings.setdefault(folded, key)) != key:
+                    raise ValueError(f"sections: '{name}' names both '{other}' and '{key}'")
+        self.status_patterns: list[tuple[ActionState, re.Pattern[str]]] = []
+        self.marks: dict[str, ActionState] = {}
+        for state, words in template.statuses.items():
+            if bool(words.pattern) == bool(words.words):
+                raise ValueError(f"statuses: {state.value}: give either `pattern` or `words`")
+            pattern = words.pattern or "|".join(re.escape(word) for word in words.words) + r"\b"
+            self.status_patterns.append((state, re.compile(f"^(?:{pattern})", re.IGNORECASE)))
+            self.marks.update(dict.fromkeys((mark.lower() for mark in words.marks), state))
+        self.names = [(key, re.compile(q.names)) for key, q in template.regulatory.items() if q.names]
+        self.severity_names: dict[str, str] = {}  # folded name or alias → level
+        for name, level in template.severities.items():
+            for alias in (name, *level.aliases):
+                if (other := self.severity_names.setdefault(_fold_severity(alias), name)) != name:
+                    raise ValueError(f"severities: '{alias}' names both {other} and {name}")
+        blanks = [section.blank for section in template.sections.values()] + [
+            q.prompt for q in template.regulatory.values()
+        ]
+        self.blank_texts = frozenset(m.strip().casefold() for blank in blanks for m in _BRACKETED.findall(blank))
+        self.sections = _BoundedCache[str | None]()
+        self.near = _BoundedCache[str | None]()
+        self.statuses = _BoundedCache[tuple[ActionState | None, str]]()
+
+
+class _BoundedCache(dict[str, _T]):
+    """A dict that empties itself when it grows past `_Index.MAX_CACHED` entries."""
+
+    def __setitem__(self, key: str, value: _T) -> None:
+        if len(self) >= _Index.MAX_CACHED:
+            self.clear()
+        super().__setitem__(key, value)
 
 
 def _fold(name: str) -> str:

@@ -137,7 +137,7 @@ def run_rules(
         level = levels.get(r.id, r.level)
         if level is None or (pm.skipped and not r.on_unreadable) or (scope is not None and r.scope != scope):
             continue
-        for violation in r(pm, context):
+        for violation in r.check(pm, context):
             if r.waivable and any(first <= violation.line <= last for first, last in waived.get(r.id, ())):
                 continue
             findings.append(

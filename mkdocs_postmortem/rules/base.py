@@ -85,9 +85,6 @@ class Rule:
     waivable: bool = True
     on_unreadable: bool = False
 
-    def __call__(self, pm: PostMortem, ctx: Context) -> Iterable[Violation]:
-        return self.check(pm, ctx)
-
     @property
     def doc(self) -> str:
         """The rule's documentation: its docstring."""
