@@ -49,7 +49,7 @@ class Checker:
             rule_names=rules.names(),
         )
         self.template = self.context.template
-        self.levels = settings.levels()
+        self.levels = settings.levels(self.template)
         self.cache = cache
 
     def parse(self, path: str, source: bytes) -> PostMortem:

@@ -40,7 +40,7 @@ _HEADER_KEYS: dict[str, HeaderKey] = {"Author": "author", "Date": "date", "Sever
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # `2026-08-14`, `2026-08-14 09:12`, `2026-08-14T09:12:30.5`, then a zone: `Z`, `UTC`, `+00:00`, `(BST)`.
 _TIME_CELL = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?)?"
+    r"^(\d{4})-(\d{2})-(\d{2})(?:(?:T|[ \t]+)(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?)?"
     r"[ \t]*(?:\(?([A-Za-z]{1,5}(?:[ \t]?[+-][ \t]?\d{1,2}(?::?\d{2})?)?|[+-]\d{2}(?::?\d{2})?)\)?)?$"
 )
 _UTC_ZONE = re.compile(r"^(?:z|utc|gmt)?(?:[ \t]?[+-][ \t]?0{1,2}(?::?00)?)?$", re.IGNORECASE)
@@ -131,7 +131,7 @@ def parse_postmortem(path: str, text: str, template: Template | None = None) -> 
 
     for key, section_blocks in grouped.items():
         spec = template.sections[key]
-        reader = _READERS.get(key)
+        reader = _READERS.get(key) if template.reads(key) else None
         if reader:
             reader(pm, section_blocks, template)
         if reader is None or spec.constrained:
@@ -155,13 +155,17 @@ def _group_sections(blocks: list[md.Block], pm: PostMortem, template: Template) 
     current: list[md.Block] | None = None
     current_level = 0
     preamble: list[md.Block] = []
+    parents: set[str] = set()  # sections whose content is subsections that are sections themselves
+    current_key = ""
     for block in blocks:
         if isinstance(block, md.Heading):
-            key = template.section_key(block.text) if block.level >= 2 else None
-            if block.level == 1 and pm.title is None:
+            key = template.section_key(block.text)
+            if block.level == 1 and pm.title is None and key is None:
                 pm.title, pm.title_line = block.text, block.line
             if key and key not in grouped:
-                current, current_level = [], block.level
+                if current is not None and block.level > current_level:
+                    parents.add(current_key)
+                current, current_level, current_key = [], block.level, key
                 grouped[key] = current
                 pm.sections[key] = Section(line=block.line, key=key, heading=block.text, empty=True)
                 continue
@@ -174,7 +178,7 @@ def _group_sections(blocks: list[md.Block], pm: PostMortem, template: Template) 
         elif not grouped:
             preamble.append(block)
     for key, section_blocks in grouped.items():
-        pm.sections[key].empty = not any(_has_content(block) for block in section_blocks)
+        pm.sections[key].empty = key not in parents and not any(_has_content(block) for block in section_blocks)
     pm.headers = [
         HeaderLine(line=block.line + block.text[: m.start()].count("\n"), key=_HEADER_KEYS[m[1]], value=m[2].strip())
         for block in preamble
@@ -329,9 +333,13 @@ def _split_why(content: str, loose: bool) -> tuple[str, int]:
 
 
 def _read_actions(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
-    table = next((b for b in blocks if isinstance(b, md.Table) and template.is_action_table(b.header)), None)
-    if table is None:
-        return
+    """The items of every action-items table of the section (one, or one per subsection)."""
+    for block in blocks:
+        if isinstance(block, md.Table) and template.is_action_table(block.header):
+            _read_action_table(pm, block, template)
+
+
+def _read_action_table(pm: PostMortem, table: md.Table, template: Template) -> None:
     columns: dict[str, int] = {}
     extra: dict[int, str] = {}
     for index, name in enumerate(table.header):
@@ -343,8 +351,9 @@ def _read_actions(pm: PostMortem, blocks: list[md.Block], template: Template) ->
     number, action, severity, owner, due_at, status_at = (
         columns.get(key) for key in ("number", "action", "severity", "owner", "due", "status")
     )
-    pm.actions = []
-    for position, row in enumerate(_filled_rows(table), start=1):
+    if pm.actions is None:
+        pm.actions = []
+    for position, row in enumerate(_filled_rows(table), start=len(pm.actions) + 1):
         status = _cell(row, status_at)
         due = _cell(row, due_at)
         state, completed = classify_status(status, template) if status else (None, None)
@@ -490,10 +499,12 @@ def _read_content(contains: str, blocks: list[md.Block]) -> SectionContent:
         content.table = TableShape(line=table.line, header=table.header, rows=len(_filled_rows(table)))
     elif contains == "qa":
         content.pairs = _pairs(blocks)[0]
-    elif contains == "labelled":
+    elif contains == "labelled":  # a line each: `- **Label:** answer`, or `Label: answer` lines of a paragraph
         for item in content.items:
-            label, value = split_label(" ".join(item.text.split()))
-            content.labelled.append(LabelledLine(line=item.line, label=label, value=value))
+            for offset, line in enumerate(item.text.split("\n")):
+                if line.strip():
+                    label, value = split_label(" ".join(line.split()))
+                    content.labelled.append(LabelledLine(line=item.line + offset, label=label, value=value))
     return content
 
 

@@ -79,9 +79,10 @@ class Settings(BaseModel):
             return value  # pydantic says that it must be a mapping
         return {_rule(name).id: _level_name(name, level) for name, level in value.items()}
 
-    def levels(self) -> dict[str, Level | None]:
-        """Rule id → configured level (None: off)."""
-        return {rule_id: None if level == OFF else Level(level) for rule_id, level in self.rules.items()}
+    def levels(self, template: Template | None = None) -> dict[str, Level | None]:
+        """Rule id → configured level (None: off): the template's `rules`, then the site's, which win."""
+        configured = {**(template.rules if template else {}), **self.rules}
+        return {rule_id: None if level == OFF else Level(str(level)) for rule_id, level in configured.items()}
 
     def context(self, base_dir: Path = Path(".")) -> Context:
         """The rule context: "today" resolved, the holiday calendar checked, the people file and the template read."""
@@ -103,7 +104,7 @@ class Settings(BaseModel):
     def post_mortem_template(self, base_dir: Path = Path(".")) -> Template:
         """The site's post-mortem template: its `template` file merged onto the CoE template, or that alone."""
         try:
-            return load_template(base_dir / self.template if self.template else None)
+            return load_template(base_dir / self.template if self.template else None, _rule_level)
         except TemplateError as exc:
             raise ConfigError(f"template: {exc}") from exc
 
@@ -120,6 +121,14 @@ def _rule(name: object) -> Rule:
         hint = f"did you mean '{close[0]}'?" if close else "`mkdocs-postmortem rules` lists them"
         raise PydanticCustomError("unknown_rule", "unknown rule '{name}' — {hint}", {"name": str(name), "hint": hint})
     return found
+
+
+def _rule_level(name: str, value: object) -> tuple[str, str]:
+    """A `rules:` entry of a template file as (rule id, level name); ValueError when it is not one."""
+    try:
+        return _rule(name).id, _level_name(name, value)
+    except PydanticCustomError as exc:
+        raise ValueError(exc.message()) from None
 
 
 def _level_name(name: object, value: object) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 import enum
 import re
+import string
+from collections.abc import Callable
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -23,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from .headings import heading_parts, marks_end, normalise_heading
 
 BUILT_IN = Path(__file__).with_name("coe-template.yml")
+_HEADING_FIELDS = frozenset({"agent", "severity", "incident_date"})
 ART73_QUESTION = "eu_ai_act"  # the regulatory question whose "applicable" starts the EU AI Act Article 73 clock
 _NEAR_MISS = 0.8  # difflib ratio from which a heading is taken for a typo of a section name
 _NEAR_MISS_NUMBERED = 0.6  # the same, for a heading numbered as the section is
@@ -75,8 +78,33 @@ class Key(enum.StrEnum):
     SIGNOFF = "signoff"
 
 
+BUILT_IN_SHAPES: dict[str, str] = {
+    Key.SUMMARY: "text",
+    Key.TIMELINE: "table",
+    Key.IMPACT: "table",
+    Key.WENT_WELL: "text",
+    Key.WENT_WRONG: "text",
+    Key.ROOT_CAUSE: "qa",
+    Key.ACTIONS: "table",
+    Key.COMMUNICATIONS: "text",
+    Key.REGULATORY: "labelled",
+    Key.SIGNOFF: "table",
+}  # what each CoE section holds, as its reader and rules expect it
+
+
 class _Part(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_is_a_list(cls, data: Any) -> Any:
+        """`synonyms: chronology` is `synonyms: [chronology]`: a list field given one word."""
+        if not isinstance(data, dict):
+            return data
+        lists = {
+            name for name, field in cls.model_fields.items() if getattr(field.annotation, "__origin__", None) is tuple
+        }
+        return {key: [value] if key in lists and isinstance(value, str) else value for key, value in data.items()}
 
 
 class SectionSpec(_Part):
@@ -185,7 +213,13 @@ class Template(BaseModel):
     source: str = Field("", description="The file it was read from (empty: the built-in CoE template).")
     numbered: bool = Field(True, description="Whether section titles are numbered (`## 2. Timeline`).")
     heading: str = Field(
-        "Post-Mortem — {agent} {severity} incident, {incident_date}", description="The blank page's H1."
+        "Post-Mortem — {agent} {severity} incident, {incident_date}",
+        description="The blank page's H1; it may name {agent}, {severity} and {incident_date}.",
+    )
+    rules: dict[str, str | bool] = Field(
+        default_factory=dict,
+        description="Rule id or slug → level for sites with this template (`PM331: off` where the root cause "
+        "is prose); the site's own `rules` option still has the last word.",
     )
     sections: dict[str, SectionSpec] = Field(min_length=1)
     placeholders: Placeholders = Placeholders()
@@ -198,9 +232,14 @@ class Template(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _keys(cls, data: Any) -> Any:
-        """Each part of a keyed mapping learns its key (`sections: {timeline: {…}}`)."""
+        """Each part of a keyed mapping learns its key (`sections: {timeline: {…}}`); without its
+        section, the regulatory questions and the sign-off roles go too."""
         if isinstance(data, dict):
             data = dict(data)
+            if isinstance(data.get("sections"), dict):
+                for section, part in ((Key.REGULATORY, "regulatory"), (Key.SIGNOFF, "signoff_roles")):
+                    if section not in data["sections"]:
+                        data[part] = {}
             for field in ("sections", "signoff_roles", "regulatory", "action_columns", "statuses", "severities"):
                 if isinstance(data.get(field), dict):
                     data[field] = {
@@ -209,14 +248,37 @@ class Template(BaseModel):
                     }
         return data
 
+    @field_validator("heading")
+    @classmethod
+    def _heading(cls, value: str) -> str:
+        """Only `{agent}`, `{severity}` and `{incident_date}`, as they are: nothing else is filled in."""
+        try:
+            parts = list(string.Formatter().parse(value))
+        except ValueError as exc:
+            raise ValueError(f"{exc}; a literal brace is written twice") from None
+        for _, name, spec, conversion in parts:
+            if name is not None and (name not in _HEADING_FIELDS or spec or conversion):
+                shown = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+                raise ValueError(f"'{shown}' in braces cannot be filled in: use agent, severity or incident_date")
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> Template:
         self.index  # noqa: B018 — building the lookups checks that no name means two things
-        if self.action_columns and "action" not in self.action_columns:
-            raise ValueError("action_columns: the `action` column is required: it is how the table is found")
+        if Key.ACTIONS in self.sections and self.reads(Key.ACTIONS) and "action" not in self.action_columns:
+            raise ValueError(
+                "action_columns: the `action` column is required: it is how the action-items table is found"
+            )
         if not any(level.postmortem != "none" for level in self.severities.values()):
             raise ValueError("severities: at least one level needs a post-mortem")
         return self
+
+    def reads(self, key: str) -> bool:
+        """Whether a section of the CoE template is here and holds what its own reader and rules expect
+        (`root_cause` as Q/A pairs, `actions` as a table, …). A template that makes it something else
+        (`root_cause: {contains: text}`) has it read and checked as any section of its own instead."""
+        section = self.sections.get(key)
+        return section is not None and key in BUILT_IN_SHAPES and section.contains == BUILT_IN_SHAPES[key]
 
     @cached_property
     def index(self) -> _Index:
@@ -263,7 +325,7 @@ class Template(BaseModel):
 
     def blank_page(self, agent: str, severity: str, incident_date: str) -> str:
         """The body of a new post-mortem: the H1, then every section's heading and blank content."""
-        parts = [f"# {self.heading.format(agent=agent, severity=severity, incident_date=incident_date)}"]
+        parts = [f"# {self.heading.format_map({'agent': agent, 'severity': severity, 'incident_date': incident_date})}"]
         for key, section in self.sections.items():
             parts.append(f"## {self.title(key)}")
             if blank := section.blank.strip("\n") or self._generated_blank(key):
@@ -481,8 +543,12 @@ def default_template() -> Template:
     return Template.model_validate(_read(BUILT_IN)[0])
 
 
-def load_template(path: Path | None) -> Template:
-    """The template a site uses: the built-in one, or `path`'s merged onto it (unless it says `extends: none`)."""
+def load_template(path: Path | None, rule_level: Callable[[str, object], tuple[str, str]] | None = None) -> Template:
+    """The template a site uses: the built-in one, or `path`'s merged onto it (unless it says `extends: none`).
+
+    `rule_level` checks each entry of the file's `rules:` and gives it as (rule id, level name); a
+    problem it raises (ValueError) is reported at the entry's line.
+    """
     if path is None:
         return default_template()
     data, root = _read(path)
@@ -505,14 +571,23 @@ def load_template(path: Path | None) -> Template:
         else:
             merged[field] = value
     merged["source"] = str(path)
+    if rule_level is not None and isinstance(merged.get("rules"), dict):
+        levels = {}
+        for name, level in merged["rules"].items():
+            try:
+                rule_id, levels[rule_id] = rule_level(str(name), level)
+            except ValueError as exc:
+                raise TemplateError(f"{path}:{_line(root, ('rules', name))}: rules: {exc}") from None
+        merged["rules"] = levels
     try:
         return Template.model_validate(merged)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = tuple(error["loc"])
-        shown = ".".join(str(part) for part in where) or "the template"
-        message = error["msg"].removeprefix("Value error, ")
-        raise TemplateError(f"{path}:{_line(root, where)}: {shown}: {message}") from None
+        problems = []
+        for error in exc.errors()[:3]:
+            where = tuple(error["loc"])
+            shown = ".".join(str(part) for part in where) or "the template"
+            problems.append(f"{path}:{_line(root, where)}: {shown}: {error['msg'].removeprefix('Value error, ')}")
+        raise TemplateError("; ".join(problems)) from None
 
 
 def _merge_keyed(
@@ -534,6 +609,8 @@ def _merge_keyed(
             raise TemplateError(f"{path}:{line}: {field}.{key}: give its fields as a mapping, or `null` to remove it")
         value = dict(value)
         after, before = value.pop("after", None), value.pop("before", None)
+        if after is not None and before is not None:
+            raise TemplateError(f"{path}:{line}: {field}.{key}: give `after` or `before`, not both")
         current = dict(merged.get(key) or {})
         if "words" in value:
             current.pop("pattern", None)

@@ -152,3 +152,122 @@ def test_template_errors_name_file_and_line(tmp_path: Path, content: str, line: 
 def test_a_missing_template_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"^template: .*nowhere\.yml does not exist"):
         Settings(template="nowhere.yml").context(tmp_path)
+
+
+def own(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "own.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_template_sets_rule_levels_and_the_site_has_the_last_word(tmp_path: Path) -> None:
+    template = own(tmp_path, "rules:\n  PM409: off\n  vague-action: error\n")
+    page = VALID.replace("Add cross-tenant retrieval to the runbook (template 09)", "Investigate caching")
+    assert [(rule, line) for rule, line, _ in check(page, template=template)] == [
+        ("PM408", line_of(page, "Investigate caching"))
+    ]
+    levels = Settings(today=TODAY, template=str(template), rules={"PM408": "off"})
+    assert Checker(levels).check("pm.md", page.encode()).findings == []
+    with pytest.raises(
+        ConfigError, match=r"own\.yml:3: rules: unknown rule 'vague-acton' — did you mean 'vague-action'\?"
+    ):
+        Settings(template=str(own(tmp_path, "rules:\n  PM409: off\n  vague-acton: error\n"))).context(tmp_path)
+
+
+def test_a_coe_section_made_something_else_is_read_and_checked_as_the_template_says(tmp_path: Path) -> None:
+    template = own(tmp_path, "sections:\n  root_cause:\n    title: Root causes\n    contains: text\n    min_items: 2\n")
+    start, end = VALID.index("## 6. Root cause (5 whys)"), VALID.index("## 7. Action items")
+    prose = "## 6. Root causes\n- The rebuilt index dropped the tenant field.\n- Nothing tested isolation.\n\n"
+    assert check(VALID[:start] + prose + VALID[end:], template=template) == []  # no PM331, PM332: no whys asked
+    short = VALID[:start] + "## 6. Root causes\nThe index dropped a field.\n\n" + VALID[end:]
+    assert check(short, template=template) == [
+        (
+            "PM204",
+            line_of(short, "## 6. Root causes"),
+            "section '6. Root causes' has 1 item, fewer than the template's 2",
+        )
+    ]
+
+
+def test_only_the_action_columns_of_the_template_are_required(tmp_path: Path) -> None:
+    template = own(tmp_path, "action_columns:\n  due: null\n  status: null\n  severity: null\n  number: null\n")
+    table = "| Action | Owner |\n|---|---|\n| Filter retrieval results by tenant at query time | Platform Lead |\n"
+    start = VALID.index("| # | Action |")
+    end = VALID.index("\n\n", start) + 1
+    page = VALID[:start] + table + VALID[end:]
+    assert [rule for rule, _, _ in check(page, template=template)] == [
+        "PM409"
+    ]  # not PM402: due and status asked for by none
+
+
+def test_action_items_in_several_tables_are_all_read() -> None:
+    split = VALID.replace(
+        "| 2 | Filter retrieval",
+        "\n### Prevention\n\n| # | Action | Severity | Owner | Due | Status |\n|---|---|---|---|---|---|\n| 2 | Filter retrieval",
+    )
+    from mkdocs_postmortem.parse import parse_postmortem
+
+    assert [item.number for item in parse_postmortem("pm.md", split).actions or []] == ["1", "2", "3"]
+    assert check(split, template=None) == []
+
+
+def test_labelled_lines_of_one_paragraph_are_each_read(tmp_path: Path) -> None:
+    template = own(
+        tmp_path,
+        "sections:\n  facts:\n    title: Facts\n    before: summary\n    contains: labelled\n    labels: [Component, Duration]\n",
+    )
+    page = VALID.replace(
+        "## 1. Incident summary", "## Facts\nComponent: retriever<br>\nDuration: 2 h\n\n## 1. Incident summary"
+    )
+    assert check(page, template=template) == []
+    missing = page.replace("Duration: 2 h", "Lasted 2 h")
+    assert [message for _, _, message in check(missing, template=template)] == [
+        "the 'Duration' line of '1. Facts' is missing"
+    ]
+
+
+def test_h1_sections_and_parent_sections(tmp_path: Path) -> None:
+    h1 = VALID.replace("## ", "# ").replace("# Post-Mortem — support-triage-bot Sev-1 incident, 2026-09-03\n", "")
+    assert check(h1, template=None) == []
+    template = own(tmp_path, "sections:\n  lessons:\n    title: Lessons learned\n    after: impact\n")
+    nested = VALID.replace("## 4. What went well", "## Lessons learned\n\n### 4. What went well").replace(
+        "## 5. What went wrong", "### 5. What went wrong"
+    )
+    assert check(nested, template=template) == []
+
+
+def test_a_timeline_time_may_be_padded() -> None:
+    padded = VALID.replace("| 2026-09-03 13:30", "| 2026-09-03   13:30")
+    assert padded != VALID and check(padded, template=None) == []
+
+
+def test_without_its_section_the_regulatory_questions_and_roles_go_too(tmp_path: Path) -> None:
+    template = load_template(own(tmp_path, "sections:\n  regulatory: null\n  signoff: null\n"))
+    assert not template.regulatory and not template.signoff_roles and "EU AI Act" not in template.describe()
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ('heading: "{title} incident"\n', "1: heading: 'title' in braces cannot be filled in"),
+        ('heading: "{agent.__class__}"\n', "'agent.__class__' in braces cannot be filled in"),
+        ('heading: "{incident_date:%Y}"\n', "'incident_date:%Y' in braces cannot be filled in"),
+        ('heading: "{agent"\n', "expected '}' before end of string"),
+        (
+            "sections:\n  gaps: {title: Gaps, after: impact, before: summary}\n",
+            "2: sections.gaps: give `after` or `before`, not both",
+        ),
+        ("extends: none\nsection: {}\nseverities: {P1: {}}\n", "own.yml:1: sections: Field required; "),
+    ],
+)
+def test_more_template_mistakes_are_named(tmp_path: Path, content: str, says: str) -> None:
+    with pytest.raises(TemplateError) as raised:
+        load_template(own(tmp_path, content))
+    assert says in str(raised.value), str(raised.value)
+
+
+def test_a_list_field_may_be_given_one_word(tmp_path: Path) -> None:
+    template = load_template(
+        own(tmp_path, "placeholders:\n  exact: tbd\nsections:\n  timeline: {synonyms: what happened}\n")
+    )
+    assert template.is_placeholder("TBD") and template.section_key("What happened") == "timeline"

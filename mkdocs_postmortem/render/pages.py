@@ -94,50 +94,62 @@ _PERMALINK = re.compile(r"<a[^>]*\bheaderlink\b[^>]*>.*?</a>", re.DOTALL)  # the
 _TEXT_BETWEEN_TAGS = re.compile(r"(?:^|>)[^<]*?[^\s<]")  # a row with any text, without stripping its tags
 
 
-def _action_table(html: str, template: Template) -> tuple[int, int, list[str]] | None:
-    """Where the action-items table's body is in a rendered page, split into rows: (start, end, parts),
-    `parts[0]` being what precedes the first row. The table is the first after the heading that names
-    the section, as the parser found it."""
-    heading = next(
+_TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+_HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
+
+
+def _action_tables(html: str, template: Template) -> list[tuple[int, int, list[str]]]:
+    """Where the action-items tables' bodies are in a rendered page, each split into rows: (start, end,
+    parts), `parts[0]` being what precedes the first row. They are the tables with an action column
+    between the heading that names the section and the next heading of its level, as the parser read them."""
+    headings = list(_HEADING.finditer(html))
+    found = next(
         (
-            m
-            for m in _HEADING.finditer(html)
+            (index, m)
+            for index, m in enumerate(headings)
             if template.section_key(_TAG.sub("", _PERMALINK.sub("", m.group(2)))) == Key.ACTIONS
         ),
         None,
     )
-    if heading is None:
-        return None
-    start = html.find("<tbody>", heading.end())
-    end = html.find("</tbody>", start)
-    if start < 0 or end < 0:
-        return None
-    return start, end, html[start:end].split("<tr>")  # MkDocs' tables: each row opens with a bare <tr>
+    if found is None:
+        return []
+    index, heading = found
+    level = heading.group(1)
+    stop = next((m.start() for m in headings[index + 1 :] if m.group(1) <= level), len(html))
+    tables = []
+    for table in _TABLE.finditer(html, heading.end(), stop):
+        header = [_TAG.sub("", cell).strip() for cell in _HEADER_CELL.findall(table.group(0))]
+        start = html.find("<tbody>", table.start(), table.end())
+        end = html.find("</tbody>", start, table.end())
+        if template.is_action_table(header) and start >= 0 and end >= 0:
+            tables.append((start, end, html[start:end].split("<tr>")))  # MkDocs' rows open with a bare <tr>
+    return tables
 
 
 def rendered_facts(html: str, template: Template) -> RenderedFacts:
-    """What a rendered page's content shows: its headings' text and the rows of its action table that
+    """What a rendered page's content shows: its headings' text and the rows of its action tables that
     have any text (as the parser counts items)."""
     headings = tuple(_TAG.sub("", _PERMALINK.sub("", m.group(2))).strip() for m in _HEADING.finditer(html))
-    table = _action_table(html, template)
-    rows = sum(1 for row in table[2][1:] if _TEXT_BETWEEN_TAGS.search(row)) if table else 0
+    tables = _action_tables(html, template)
+    rows = sum(1 for _, _, parts in tables for row in parts[1:] if _TEXT_BETWEEN_TAGS.search(row))
     return RenderedFacts(headings=headings, action_rows=rows)
 
 
 def anchor_action_rows(html: str, anchors: list[str], template: Template) -> str:
-    """Give the action-items table's rows their anchors (`<tr id="action-3">`) in a rendered page: the
+    """Give the action-items tables' rows their anchors (`<tr id="action-3">`) in a rendered page: the
     rows with any text, in order (an empty row in the Markdown gets no anchor, as it gets no item)."""
-    table = _action_table(html, template) if anchors else None
-    if table is None:
-        return html
-    start, end, rows = table
+    tables = _action_tables(html, template) if anchors else []
     pending = iter(anchors)
-    anchored = [rows[0]]
-    for row in rows[1:]:
-        name = next(pending, None) if _TEXT_BETWEEN_TAGS.search(row) else None
-        anchored.append("<tr>" if name is None else f'<tr id="{name}" class="pm-action">')
-        anchored.append(row)
-    return html[:start] + "".join(anchored) + html[end:]
+    pieces, done = [], 0
+    for start, end, rows in tables:
+        anchored = [rows[0]]
+        for row in rows[1:]:
+            name = next(pending, None) if _TEXT_BETWEEN_TAGS.search(row) else None
+            anchored.append("<tr>" if name is None else f'<tr id="{name}" class="pm-action">')
+            anchored.append(row)
+        pieces += [html[done:start], "".join(anchored)]
+        done = end
+    return "".join(pieces) + html[done:] if tables else html
 
 
 def relative_url(target: str, base: str) -> str:

@@ -69,7 +69,7 @@ def _label(item: ActionItem) -> str:
 @rule("PM401", "action-items-missing", Level.ERROR)
 def action_items_missing(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Section 7 has an action-items table (`| # | Action | Severity | Owner | Due | Status |`) with items."""
-    if Key.ACTIONS not in pm.sections:
+    if not ctx.template.reads(Key.ACTIONS) or Key.ACTIONS not in pm.sections:
         return
     if not pm.actions:
         yield Violation(
@@ -81,9 +81,13 @@ def action_items_missing(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
 @rule("PM402", "action-item-incomplete", Level.ERROR)
 def action_item_incomplete(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
-    """Every action item has an action, an owner, a due date and a status."""
+    """Every action item has an action, an owner, a due date and a status.
+
+    With a site's own template, only the columns its `action_columns` name are required.
+    """
+    required = [name for name in ("action", "owner", "due", "status") if name in ctx.template.action_columns]
     for item in pm.actions or []:
-        missing = [name for name in ("action", "owner", "due", "status") if not getattr(item, name)]
+        missing = [name for name in required if not getattr(item, name)]
         if missing:
             names = [_FIELD_NAMES.get(name, name) for name in missing]
             listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"

@@ -19,7 +19,7 @@ _PLACEHOLDER = re.compile(r"^\[.*\]$")
 @rule("PM301", "timeline-table", Level.ERROR)
 def timeline_table(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The timeline is a `| Time (UTC) | Event |` table with at least one filled row."""
-    if Key.TIMELINE not in pm.sections:
+    if not ctx.template.reads(Key.TIMELINE) or Key.TIMELINE not in pm.sections:
         return
     if pm.timeline is None:
         yield Violation(
@@ -79,7 +79,7 @@ def timeline_order(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 @rule("PM311", "impact-required-rows", Level.ERROR)
 def impact_rows(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The impact table has filled `Customer impact` and `Regulatory exposure` rows ("None" is an answer)."""
-    if Key.IMPACT not in pm.sections:
+    if not ctx.template.reads(Key.IMPACT) or Key.IMPACT not in pm.sections:
         return
     rows = pm.impact or []
     for label in ("Customer impact", "Regulatory exposure"):
@@ -168,7 +168,7 @@ def five_whys(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     The classic numbered form reads the same: `1. Why did X? — Because Y.`, or the answer on the line
     below its question.
     """
-    if Key.ROOT_CAUSE not in pm.sections:
+    if not ctx.template.reads(Key.ROOT_CAUSE) or Key.ROOT_CAUSE not in pm.sections:
         return
     for pair in pm.whys:
         if not pair.answer:
@@ -187,7 +187,7 @@ def five_whys(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 @rule("PM332", "systemic-cause", Level.ERROR)
 def systemic_cause(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The 5 whys end with a one-sentence `Underlying systemic cause:`."""
-    if Key.ROOT_CAUSE not in pm.sections:
+    if not ctx.template.reads(Key.ROOT_CAUSE) or Key.ROOT_CAUSE not in pm.sections:
         return
     if pm.systemic_cause is None:
         yield Violation(

@@ -27,7 +27,7 @@ def regulatory_line(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
     A named sector regulation (`- SOX — …`, `- HIPAA — …`) counts as the sector line.
     """
-    if Key.REGULATORY not in pm.sections:
+    if not ctx.template.reads(Key.REGULATORY) or Key.REGULATORY not in pm.sections:
         return
     for kind, question in ctx.template.regulatory.items():
         label = question.label

@@ -17,7 +17,7 @@ def sign_off(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     The columns are found by their headers (`| Name | Role | Date |` reads as well as the template's
     order), and without recognisable headers taken as Role, Name, Date.
     """
-    if Key.SIGNOFF not in pm.sections or pm.is_draft:
+    if not ctx.template.reads(Key.SIGNOFF) or Key.SIGNOFF not in pm.sections or pm.is_draft:
         return
     rows = pm.signoff or []
     for key, signer in ctx.template.signoff_roles.items():

@@ -107,7 +107,8 @@ def section_missing(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
                 f"add a `## {title}` heading and fill it in as the template shows",
             )
         elif section is not None and section.empty:
-            yield Violation(section.line, f"section '{title}' is empty", "fill it in as the template shows")
+            fix = "fill it in as the template shows" + ("" if spec.required else ", or remove it: it is optional")
+            yield Violation(section.line, f"section '{title}' is empty", fix)
 
 
 @rule("PM202", "template-placeholder", Level.ERROR)

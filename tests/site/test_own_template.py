@@ -165,3 +165,16 @@ def test_an_added_regulatory_question_is_asked_and_registered(tmp_path: Path, mo
         "DORA major ICT incident: N/A — the company is not a financial entity.",
         "applicable DORA major ICT incident: Applicable — classified major, reported 2026-09-05.",
     ]
+
+
+def test_action_items_in_several_tables_each_get_their_anchor(tmp_path: Path) -> None:
+    split = VALID.replace(
+        "| 2 | Filter retrieval",
+        "\n### Prevention\n\n| # | Action | Severity | Owner | Due | Status |\n|---|---|---|---|---|---|\n| 2 | Filter retrieval",
+    )
+    write_site(tmp_path, {"postmortems/a.md": split})
+    result = run_mkdocs("build", "--strict", cwd=tmp_path)
+    assert result.returncode == 0 and "PM005" not in result.stderr, result.stderr
+    rows = html(tmp_path, "postmortems/a").select("tr.pm-action")
+    assert [row["id"] for row in rows] == ["action-1", "action-2", "action-3"]
+    assert "Filter retrieval" in rows[1].get_text()
