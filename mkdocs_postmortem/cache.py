@@ -6,25 +6,26 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
 
-from .limits import prescan
+from .limits import Oversized, prescan
 from .model import MetaProblem, PostMortem
 from .parse import parse_postmortem
 from .template import Template
 
 
-def parse_source(path: str, source: bytes, template: Template | None = None) -> PostMortem:
+def parse_source(path: str, source: bytes, template: Template | None = None, legacy: bool = False) -> PostMortem:
     """Decode (UTF-8, optional BOM) and parse; undecodable bytes become a PM001 finding.
 
     A page with a bad byte is still read (the byte replaced) so its other findings are not hidden.
+    A `legacy` page is kept as it is (the `legacy` option), its incident date perhaps in its name.
     """
     if refusal := prescan(source):
         problem = MetaProblem(line=refusal.line, kind="too_large", message=refusal.message)
-        return PostMortem(path=path, meta_problems=[problem], skipped=True)
+        return PostMortem(path=path, meta_problems=[problem], skipped=True, legacy=legacy)
     try:
-        return parse_postmortem(path, source.decode("utf-8-sig"), template)
+        return parse_postmortem(path, source.decode("utf-8-sig"), template, legacy)
     except UnicodeDecodeError as exc:
         line = source[: exc.start].count(b"\n") + 1
-        postmortem = parse_postmortem(path, source.decode("utf-8-sig", errors="replace"), template)
+        postmortem = parse_postmortem(path, source.decode("utf-8-sig", errors="replace"), template, legacy)
         message = f"the file is not UTF-8 text (byte 0x{source[exc.start]:02x} on line {line})"
         postmortem.meta_problems.insert(0, MetaProblem(line=line, kind="unreadable", message=message))
         return postmortem
@@ -48,6 +49,8 @@ class ParseCache:
         if template != self._template:
             self._pages.clear()
             self._template = template
+        if isinstance(source, Oversized):  # a file too large to read: refused, by its size, not its (no) content
+            return parse_source(path, source, template)
         key = self._key(source)
         cached = self._pages.get(key)
         if cached is not None:

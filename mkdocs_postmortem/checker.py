@@ -15,6 +15,7 @@ from .fidelity import extension_names
 from .model import Finding, Level, MetaProblem, PostMortem
 from .rules import RULES, Library, RuleSet, Scope, finding_order, run_rules
 from .settings import ConfigError, PathText, Settings
+from .text import printable
 
 __all__ = ["Checked", "Checker", "ConfigError", "ParseCache", "PathText", "Settings", "parse_source"]
 
@@ -53,10 +54,19 @@ class Checker:
         self.cache = cache
 
     def parse(self, path: str, source: bytes) -> PostMortem:
-        """One page, parsed as the site's template says (from the cache when there is one)."""
+        """One page, parsed as the site's template says (from the cache when there is one), and marked
+        legacy when the `legacy` option names it or its incident date is before the option's date."""
+        legacy = self.settings.legacy
+        if legacy.matches(path):  # its name may give its incident date: parsed anew, not from the cache
+            return parse_source(path, source, self.template, legacy=True)
         if self.cache is not None:
-            return self.cache.parse(path, source, self.template)
-        return parse_source(path, source, self.template)
+            postmortem = self.cache.parse(path, source, self.template)
+        else:
+            postmortem = parse_source(path, source, self.template)
+        meta = postmortem.meta
+        if legacy.before is not None and meta is not None and meta.incident_date < legacy.before:
+            return replace(postmortem, legacy=True)
+        return postmortem
 
     def library_view(self) -> tuple[str, ...]:
         """What the enabled library rules read of every page: all that must be kept of a page checked elsewhere."""
@@ -112,13 +122,14 @@ class Checker:
 
 
 def internal_error(path: str, exc: Exception) -> Finding:
-    """A bug of ours, reported on the page it happened on instead of crashing the build."""
+    """A bug of ours, reported on the page it happened on instead of crashing the build (on one printable
+    line, as every finding: the exception may quote the page)."""
     return Finding(
-        path=path,
+        path=printable(path),
         line=1,
         rule=INTERNAL_ERROR,
         slug="internal-error",
         level=Level.ERROR,
-        message=f"internal error while checking this page ({type(exc).__name__}: {exc})",
+        message=printable(f"internal error while checking this page ({type(exc).__name__}: {exc})"),
         fix="please report a bug to mkdocs-postmortem with this page attached",
     )

@@ -16,15 +16,16 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from .checker import Checked, Checker, ConfigError
-from .dates import business_days_between, resolve_today, write_up_deadline
-from .model import Finding, FrontMatter, Level, front_matter_schema
+from .dates import TodayError, business_days_between, resolve_today, write_up_deadline
+from .limits import read_page
+from .model import FrontMatter, Level, front_matter_schema
 from .people import fold
-from .project import OUTSIDE_DOCS, DocsBoundary, Project, load_project
+from .project import Project, load_project
 from .report import FORMATS, Report
 from .rules import RULES
 from .runner import check_files
 from .template import Template, default_template
-from .text import plural
+from .text import plural, printable
 
 if TYPE_CHECKING:
     from .library import Entry
@@ -56,15 +57,17 @@ def _project(config_file: str, library: bool = False) -> Project:
 
 
 def _read(path: Path) -> bytes:
+    """A page's bytes within the size limit (a larger file is not read: `limits.read_page`)."""
     try:
-        return path.read_bytes()
+        return read_page(path)
     except OSError as exc:
         raise ConfigProblem(f"{path}: cannot read it ({exc.strerror})") from None
 
 
 def _library_paths(project: Project, extra: Iterable[Path] = ()) -> dict[Path, str]:
-    """Every post-mortem of the library, and any other named on the command line → its display path."""
-    return {path: project.display(path) for path in dict.fromkeys([*project.sources(), *extra])}
+    """Every post-mortem of the library, the files the build refuses (`Project.refusals`), and any other
+    named on the command line → its display path."""
+    return {path: project.display(path) for path in dict.fromkeys([*project.sources(), *project.refusals(), *extra])}
 
 
 def _checker(project: Project) -> Checker:
@@ -73,10 +76,11 @@ def _checker(project: Project) -> Checker:
 
 
 def _split(project: Project, paths: dict[Path, str]) -> tuple[dict[Path, str], dict[str, str]]:
-    """The pages to read (path → display path), and those refused unread (display path → why): the
-    ones that lie, links resolved, outside docs_dir (a linked file or folder)."""
-    boundary = DocsBoundary(project.docs_dir)
-    refused = {display: OUTSIDE_DOCS for p, display in paths.items() if boundary.outside(p)}
+    """The pages to read (path → display path), and those refused unread (display path → why), as the
+    build refuses them (`Project.refusals`): outside docs_dir, not a regular file, a folder link that
+    loops, a file where the library's pages or exports go."""
+    why = project.refusals(paths)
+    refused = {display: why[p] for p, display in paths.items() if p in why}
     return {p: display for p, display in paths.items() if display not in refused}, refused
 
 
@@ -87,11 +91,12 @@ def _check_library(checker: Checker, project: Project, paths: dict[Path, str]) -
     return {path: results[display] for path, display in paths.items()}
 
 
-def _library_findings(project: Project, paths: dict[Path, str]) -> dict[Path, list[Finding]]:
-    """Every page's findings, each page checked knowing all the others, whether `check` reports on
-    one of them or on all; a large library is checked by two processes at once."""
+def _library_findings(project: Project, paths: dict[Path, str]) -> dict[Path, Checked]:
+    """Every page's findings (with what the library rules read of it, and whether it is legacy), each
+    page checked knowing all the others, whether `check` reports on one of them or on all; a large
+    library is checked by two processes at once."""
     if len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return {path: checked.findings for path, checked in _check_library(_checker(project), project, paths).items()}
+        return _check_library(_checker(project), project, paths)
     readable, refused = _split(project, paths)
     for path in readable:
         if not os.access(path, os.R_OK):
@@ -158,48 +163,67 @@ def new(
     """
     import frontmatter  # only `new` writes front matter
 
+    # Everything is validated and worked out first: the file is written only when nothing can fail after.
     project = _project(config_file)
     template = project.settings.post_mortem_template(project.root)
     try:
         level = template.severity(severity)
     except PydanticCustomError as exc:
         raise ConfigProblem(f"--severity: {exc.message()}") from None
-    today = resolve_today(project.settings.today)
-    metadata = {
+    try:
+        today = resolve_today(project.settings.today)
+    except TodayError as exc:
+        raise ConfigProblem(str(exc)) from None
+    given = {
         "agent": agent,
         "severity": level,
-        "incident_date": incident_date.date(),
-        "date": today,
+        "incident_date": incident_date.date().isoformat(),
+        "date": today.isoformat(),
         "author": author or os.environ.get("USER", "") or "CoE Lead",
         "status": "draft",
         **({"title": title} if title else {}),
     }
     try:
-        FrontMatter.model_validate(
-            {**metadata, "incident_date": incident_date.date().isoformat(), "date": today.isoformat()},
-            context={"template": template},
-        )
+        meta = FrontMatter.model_validate(given, context={"template": template})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ConfigProblem(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}") from None
-
-    target = project.folder / f"{incident_date:%Y-%m-%d}-{agent}.md"
-    body = template.blank_page(agent, level, f"{incident_date:%Y-%m-%d}")
+        raise ConfigProblem(
+            "; ".join(f"--{str(error['loc'][0]).replace('_', '-')}: {error['msg']}" for error in exc.errors())
+        ) from None
+    metadata = {
+        "agent": meta.agent,
+        "severity": meta.severity,
+        "incident_date": meta.incident_date,
+        "date": meta.date,
+        "author": meta.author,
+        "status": "draft",
+        **({"title": meta.title} if meta.title else {}),
+    }
+    incident = meta.incident_date.isoformat()
+    target = project.folder / f"{incident}-{meta.agent}.md"
+    body = template.blank_page(meta.agent, level, incident)
     text = frontmatter.dumps(frontmatter.Post(body, handler=None, **metadata), sort_keys=False) + "\n"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    days_allowed = template.write_up_days(level)
+    deadline = write_up_deadline(meta.incident_date, days_allowed, project.settings.holidays)
+    late = business_days_between(deadline, today, project.settings.holidays) if deadline and deadline < today else 0
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigProblem(
+            f"{project.display(target.parent)}: cannot make the folder ({exc.strerror or exc})"
+        ) from None
     try:
         with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
             handle.write(text)
     except FileExistsError:
         click.echo(f"Error: {project.display(target)} already exists; it was left untouched.", err=True)
         sys.exit(1)
+    except OSError as exc:
+        raise ConfigProblem(f"{project.display(target)}: cannot write it ({exc.strerror or exc})") from None
     click.echo(f"Created {project.display(target)} (status: draft).")
-    days_allowed = template.write_up_days(level)
-    deadline = write_up_deadline(incident_date.date(), days_allowed, project.settings.holidays)
     if deadline:
         days = f"{days_allowed} business days after the incident, {level}"
         if deadline < today:
-            late = business_days_between(deadline, today, project.settings.holidays)
             ago = plural(late, "business day") if late else plural((today - deadline).days, "day")
             click.echo(
                 f"Write-up was due by {deadline.isoformat()} ({days}): {ago} ago — record why once, as "
@@ -210,6 +234,93 @@ def new(
     else:
         click.echo(f"{level}: a post-mortem is optional and has no write-up deadline.")
     click.echo("Replace every [placeholder], then run `mkdocs-postmortem check`.")
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="Folder to write into (default: the post-mortem folder).")
+@click.option(
+    "--agent", help="The Agent ID for every page imported (default: read from each page, else a placeholder)."
+)
+@click.option(
+    "--severity", help="The severity for every page imported (default: read from each page, else a placeholder)."
+)
+@config_option
+def import_(
+    paths: tuple[Path, ...], out: Path | None, agent: str | None, severity: str | None, config_file: str
+) -> None:
+    """Bring existing post-mortems (Markdown files or folders of them) into the template's shape.
+
+    Each page is written anew, every sentence of the original kept: front matter inferred from the
+    file name, the title, `Date:`/`Author:` lines, the file's git history and words such as `SEV-2`;
+    sections mapped by their headings (what fits none goes under "Other notes"); timelines, action
+    items and whys rewritten as the template's tables and Q/A pairs. What could not be inferred is
+    a placeholder that `check` reports. The originals are left as they are, and no file is ever
+    overwritten.
+
+    \b
+    Exit codes: 0 all imported, 1 a file could not be read or its new name is taken, 2 usage error.
+    Example:
+      mkdocs-postmortem import old-postmortems/ --out docs/postmortems
+    """
+    from .importer import ImportOptionError, git_author, import_page  # only `import` reads other styles
+
+    project = _project(config_file)
+    template = project.settings.post_mortem_template(project.root)
+    today = resolve_today(project.settings.today)
+    folder = out if out is not None else project.folder
+    failed = False
+    for source in _import_sources(paths):
+        shown = printable(str(source))
+        try:
+            text = source.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"Error: {shown}: cannot read it ({getattr(exc, 'strerror', None) or exc})", err=True)
+            failed = True
+            continue
+        try:
+            imported = import_page(
+                text,
+                file_name=source.name,
+                template=template,
+                agent=agent,
+                severity=severity,
+                author=git_author(source),
+                today=today,
+            )
+        except ImportOptionError as exc:
+            raise ConfigProblem(str(exc)) from None
+        target = folder / imported.suggested_name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+                handle.write(imported.text)
+        except FileExistsError:
+            click.echo(f"Error: {shown}: {printable(str(target))} already exists; it was left untouched.", err=True)
+            failed = True
+            continue
+        except OSError as exc:
+            raise ConfigProblem(f"{printable(str(target))}: cannot write it ({exc.strerror or exc})") from None
+        click.echo(f"Imported {shown} → {printable(str(target))}")
+        for line in imported.inferred:
+            click.echo(f"  inferred: {printable(line)}")
+        for line in imported.todo:
+            click.echo(f"  to do: {printable(line)}")
+    if failed:
+        sys.exit(1)
+
+
+def _import_sources(paths: tuple[Path, ...]) -> list[Path]:
+    """The Markdown files named, and those in the folders named (in name order); a missing path is a usage error."""
+    sources: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            sources += sorted(p for p in path.rglob("*.md") if p.is_file())
+        elif path.exists():
+            sources.append(path)
+        else:
+            raise ConfigProblem(f"{printable(str(path))}: no such file or folder")
+    return sources
 
 
 @cli.command()
@@ -271,10 +382,11 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
             sys.exit(1 if changed else 0)
     found = _library_findings(project, library)
     keep = {library[p] for p in selected} if paths else None
-    results = [findings for p, findings in found.items() if keep is None or library[p] in keep]
-    findings = [f for result in results for f in result]
+    results = [checked for p, checked in found.items() if keep is None or library[p] in keep]
+    findings = [f for result in results for f in result.findings]
+    legacy = sum(1 for result in results if result.postmortem.legacy)
 
-    text = FORMATS[output](Report(findings, len(results), list(RULES)))
+    text = FORMATS[output](Report(findings, len(results), list(RULES), legacy))
     if text:
         click.echo(text)
 
@@ -305,12 +417,12 @@ def _fix(project: Project, paths: list[Path], write: bool, quiet: bool) -> int:
             click.echo(fixed.diff(display), nl=False)
             continue
         if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
-            click.echo(f"{display}: not fixed: the file is read-only", err=True)
+            click.echo(f"{printable(display)}: not fixed: the file is read-only", err=True)
             continue
         changed += 1
         write_text(path, fixed.fixed, bom)
         for applied in fixed.applied:
-            click.echo(f"{display}:{applied.line}: {applied.rule} fixed: {applied.description}", err=quiet)
+            click.echo(f"{printable(display)}:{applied.line}: {applied.rule} fixed: {applied.description}", err=quiet)
     click.echo(f"{plural(changed, 'file')} {'changed' if write else 'would change'} by fixes", err=True)
     return changed
 
@@ -319,10 +431,11 @@ TABLE_HEADERS = ("OWNER", "DUE", "OVERDUE", "ACTION", "POST-MORTEM")
 
 
 def _table(rows: list[ActionRow]) -> str:
-    """The rows for a terminal: the due cell as written, the post-mortem by its file name."""
+    """The rows for a terminal: the due cell as written, the post-mortem by its file name; each cell on
+    one line, its control characters shown as escapes (`printable`), so no cell drives the terminal."""
     cells = [
         [
-            _short(text, 60)
+            _short(printable(text), 60)
             for text in (
                 row.owner,
                 row.due_text or (row.due.isoformat() if row.due else ""),

@@ -30,7 +30,7 @@ from itertools import pairwise
 
 from . import markdown as md
 from .model import Divergence, Edit
-from .text import plural
+from .text import plural, printable
 
 _HASH_WITHOUT_SPACE = re.compile(r"(#{1,6})(?=[^\s#])")  # matched at the start of a line's text
 _ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
@@ -338,4 +338,6 @@ def _item_paragraphs(lines: list[str], outline: list[md.Span]) -> Iterator[Diver
 
 
 def _shorten(text: str, width: int = 40) -> str:
+    """Page text quoted in a message or a fix, on one printable line (`check --fix` prints the fixes)."""
+    text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"

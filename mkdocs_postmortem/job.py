@@ -1,20 +1,26 @@
-"""One build's library work, as a single call: check every page, build the library, render its pages
-and cards, write the exports.
+"""One build's library work, as a single call: check every page, build the library, render its pages,
+cards and exports.
 
 The plugin describes the build in a `Job` (plain data, so it can cross into a worker process) and gets
 an `Outcome` back. During `mkdocs build` it runs in a second process while MkDocs renders the pages
-on the first core; under `mkdocs serve` it runs in-process, with the plugin's parse cache.
+on the first core; under `mkdocs serve` it runs in-process, with the plugin's parse cache. The exports
+are written here under hidden temporary names (`stage`): the plugin gives them their names once the
+build has succeeded (`publish`, an atomic rename each), and removes them when it fails (`discard`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checker import Checker, ParseCache, Settings
 from .library import Entry, Library, action_anchors, build_library
 from .model import Finding, PostMortem
-from .render.exports import Site, write_exports
+from .render.exports import EXPORTS, Site
 from .render.pages import LIBRARY_PAGES, RenderedPage, Renderer, agent_anchor, relative_url
 from .runner import read_sources
 
@@ -28,7 +34,8 @@ class PageSource:
     src_uri: str
     url: str
     in_library: bool  # drafts are left out of a build's library
-    refused: str | None = None  # why it is not read (a link out of docs_dir)
+    refused: str | None = None  # why it is not read (a link out of docs_dir, a name the library takes)
+    in_site: bool = True  # False: left out of the site (the library takes its place), only reported
 
 
 @dataclass(frozen=True)
@@ -44,8 +51,11 @@ class Job:
     template_dirs: list[str]
     show_findings: bool
     exports_dir: str  # the post-mortem folder of site_dir
-    exports: tuple[str, ...]  # the names of the exports to write there (none: nothing is written)
+    exports: tuple[str, ...]  # the names of the exports to make (none: nothing is written)
     site: Site
+    problems: dict[str, str] = field(
+        default_factory=dict
+    )  # display path → why: files of the folder that are not pages (a folder link that loops, a file where an export goes)
 
 
 @dataclass
@@ -55,13 +65,16 @@ class Outcome:
     anchors: dict[str, list[str]] = field(default_factory=dict)  # by src_uri: its action rows' anchors
     pages: dict[str, RenderedPage] = field(default_factory=dict)  # by src_uri of the library page
     views: dict[str, PostMortem] = field(default_factory=dict)  # by src_uri: what PM005 compares with the HTML
+    exports: dict[str, str] = field(
+        default_factory=dict
+    )  # export file → its temporary file, renamed once the build succeeds
 
 
 def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
     """Do the work; returns the outcome (small, picklable) and the library (kept in-process only)."""
     checker = Checker(job.settings, Path(job.base_dir), cache, job.markdown_extensions)
     sources, unreadable = read_sources({page.display: page.path for page in job.pages if not page.refused})
-    refused = {page.display: page.refused for page in job.pages if page.refused} | unreadable
+    refused = {page.display: page.refused for page in job.pages if page.refused} | unreadable | job.problems
     results = checker.check_all(sources, refused)
     if cache is not None:
         cache.retain(sources.values())
@@ -84,6 +97,8 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
 
     agents_url = job.library_urls.get("agents.md")
     for page in job.pages:
+        if not page.in_site:  # only reported: the library's own page or export is in its place
+            continue
         postmortem = results[page.display].postmortem
         outcome.anchors[page.src_uri] = action_anchors(postmortem.actions or [])
         # What the rendered-page rule (PM005) reads of the page, small enough to come back from the worker;
@@ -101,8 +116,42 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
             agent_url = f"{relative_url(agents_url, page.url)}#{agent_anchor(entry.postmortem.meta.agent)}"
         outcome.cards[page.src_uri] = renderer.card(entry, agent_url, job.show_findings)
 
-    write_exports(Path(job.exports_dir), library, job.site, job.exports)
+    folder = Path(job.exports_dir)
+    outcome.exports = stage(
+        folder, ((e.file, e.text(library, job.site)) for n, e in EXPORTS.items() if n in job.exports)
+    )
     return outcome, library
+
+
+def stage(folder: Path, exports: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Write each export (file name, text) to a hidden temporary file in `folder`, whole; returns each
+    file name → its temporary file. Mode 0o666 less the umask, like every file MkDocs writes."""
+    staged: dict[str, str] = {}
+    try:
+        for file, text in exports:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = folder / f".{file}.{secrets.token_hex(8)}.tmp"
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            staged[file] = str(temporary)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+    except BaseException:
+        discard(staged)
+        raise
+    return staged
+
+
+def publish(folder: Path, staged: dict[str, str]) -> None:
+    """Give each staged export its name: an atomic rename, so a reader sees the old file or the new, whole."""
+    for file, temporary in staged.items():
+        os.replace(temporary, folder / file)
+
+
+def discard(staged: dict[str, str]) -> None:
+    """Remove staged exports that will not be published (the build failed)."""
+    for temporary in staged.values():
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
 
 
 def run_in_worker(job: Job) -> Outcome:

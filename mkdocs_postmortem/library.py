@@ -72,11 +72,16 @@ def action_anchor(item: ActionItem, position: int) -> str:
 
 
 def action_anchors(items: list[ActionItem]) -> list[str]:
-    """Anchors for a post-mortem's action items, unique within the page."""
+    """Anchors for a post-mortem's action items, unique within the page: an item whose anchor an earlier
+    one has gets `action-<position>-<count so far>`. Linear in the items (a set of those given)."""
     anchors: list[str] = []
+    given: set[str] = set()
     for position, item in enumerate(items, start=1):
         anchor = action_anchor(item, position)
-        anchors.append(anchor if anchor not in anchors else f"action-{position}-{len(anchors)}")
+        if anchor in given:
+            anchor = f"action-{position}-{len(anchors)}"
+        anchors.append(anchor)
+        given.add(anchor)
     return anchors
 
 

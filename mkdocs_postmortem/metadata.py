@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
+from .dates import date_from_file_name, out_of_range
 from .limits import MAX_FRONT_MATTER_BYTES, MAX_YAML_NODES
 from .model import FrontMatter, MetaProblem
 from .template import Template
@@ -47,9 +48,10 @@ class MetaResult:
     lines: int = 0  # how many lines the front matter block spans
 
 
-def read_front_matter(text: str, template: Template) -> MetaResult:
+def read_front_matter(text: str, template: Template, infer_from: str | None = None) -> MetaResult:
     """Find, load and validate the front matter at the top of `text` (already BOM-free); the severity
-    is one of `template`'s."""
+    is one of `template`'s. With `infer_from` (a legacy page's path), a missing `incident_date` is
+    taken from the file name when it starts with one, and said so."""
     match = FRONT_MATTER_RE.match(text)
     if not match:
         result = MetaResult()
@@ -75,6 +77,10 @@ def read_front_matter(text: str, template: Template) -> MetaResult:
     if data is None:
         return result
     result.raw = data
+    if infer_from is not None and "incident_date" not in data and (day := date_from_file_name(infer_from)):
+        data = {**data, "incident_date": day.isoformat()}
+        message = f"`incident_date` {day.isoformat()} was taken from the file name"
+        result.problems.append(MetaProblem(line=1, kind="inferred", key="incident_date", message=message))
     try:
         result.meta = FrontMatter.model_validate(data, context={"template": template})
     except ValidationError as exc:
@@ -93,7 +99,7 @@ def read_front_matter(text: str, template: Template) -> MetaResult:
                         line=line,
                         kind="sev4" if kind == "sev4" else "invalid",
                         key=key,
-                        message=error["msg"] if kind == "sev4" else _describe(key, value, error["msg"]),
+                        message=error["msg"] if kind == "sev4" else _describe(key, value, error["msg"], kind),
                     )
                 )
     return result
@@ -182,10 +188,12 @@ _NOT_A = {
 }
 
 
-def _describe(key: str | None, value: object, reason: str) -> str:
+def _describe(key: str | None, value: object, reason: str, kind: str = "") -> str:
     """What is wrong with a front-matter value, without how to fix it (the rule's fix says that)."""
     shown = repr(value) if not isinstance(value, str) else f"'{value}'"
     reason = reason.removeprefix("Value error, ")
+    if kind == "date_range":  # a real date, as written, outside the range `dates.in_range` reads
+        return f"`{key}` {out_of_range(shown)}"
     if key in _NOT_A:
         return f"`{key}` {shown} is not {_NOT_A[key]}"
     if key in ("incident_date", "date", "awareness_date") and isinstance(value, str | int | float):

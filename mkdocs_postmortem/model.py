@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
+from .dates import EARLIEST, LATEST, in_range, out_of_range
 from .template import ActionState, Template, default_template
 
 
@@ -36,6 +38,7 @@ Slug = Annotated[
     StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"),
 ]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_RANGE = f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"  # every date of the front matter lies in it
 
 
 class Acceptance(BaseModel):
@@ -71,8 +74,8 @@ class FrontMatter(BaseModel):
         description="A severity of the template's scale that needs a post-mortem: Sev-1, Sev-2 or Sev-3 in the CoE "
         "template (case and spacing variants accepted)."
     )
-    incident_date: dt.date = Field(description="The day the incident started (YYYY-MM-DD).")
-    date: dt.date = Field(description="The day the post-mortem was written up (YYYY-MM-DD).")
+    incident_date: dt.date = Field(description=f"The day the incident started (YYYY-MM-DD, {_RANGE}).")
+    date: dt.date = Field(description=f"The day the post-mortem was written up (YYYY-MM-DD, {_RANGE}).")
     author: NonEmpty = Field(description="The CoE Lead or delegate who wrote it up.")
     status: Status = Field(description="draft, open or closed.")
     title: NonEmpty | None = Field(default=None, description="Defaults to the page's H1.")
@@ -82,7 +85,8 @@ class FrontMatter(BaseModel):
     )
     awareness_date: dt.date | None = Field(
         default=None,
-        description="When the organisation became aware (starts the EU AI Act Article 73 clock); default incident_date.",
+        description=f"When the organisation became aware (starts the EU AI Act Article 73 clock; {_RANGE}); "
+        "default incident_date.",
     )
     eu_ai_act_category: Literal["general", "death", "widespread_infringement", "critical_infrastructure"] | None = (
         Field(
@@ -115,12 +119,23 @@ class FrontMatter(BaseModel):
     def _accept(cls, value: object) -> object:
         return _acceptances(value)
 
+    @field_validator("incident_date", "date", "awareness_date")
+    @classmethod
+    def _date_in_range(cls, value: dt.date | None) -> dt.date | None:
+        """A date this tool can count with (`dates.in_range`): anything else is a typo in its year."""
+        if value is not None and not in_range(value):
+            raise PydanticCustomError("date_range", out_of_range(value.isoformat()))
+        return value
+
     @field_validator("started_at", "detected_at", "mitigated_at", "resolved_at")
     @classmethod
     def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value
+        """In range (its day as written), and in UTC unless it gives an offset."""
+        if value is None:
+            return None
+        if not in_range(value):
+            raise PydanticCustomError("date_range", out_of_range(value.isoformat(sep=" ", timespec="minutes")))
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
     @field_validator("status", mode="before")
     @classmethod
@@ -212,7 +227,7 @@ class Located:
 class MetaProblem(Located):
     """A front-matter problem found while reading (YAML syntax, a missing or invalid key)."""
 
-    kind: Literal["unreadable", "too_large", "yaml", "missing", "invalid", "sev4"]
+    kind: Literal["unreadable", "too_large", "yaml", "missing", "invalid", "sev4", "inferred"]
     key: str | None = None
     message: str
 
@@ -408,10 +423,13 @@ class PostMortem:
     rendered: RenderedFacts | None = None  # what MkDocs rendered of the page (in a build, for PM005)
     suppressions: list[Suppression] = field(default_factory=list)
     skipped: bool = False  # over a size limit: not parsed, so only PM001 applies
+    legacy: bool = False  # kept as it is (the `legacy` option): only its front matter is checked
 
     def view(self, *fields: str) -> PostMortem:
         """A copy with its path and only the named fields (the rest empty): what another process needs."""
-        return PostMortem(path=self.path, skipped=self.skipped, **{name: getattr(self, name) for name in fields})
+        return PostMortem(
+            path=self.path, skipped=self.skipped, legacy=self.legacy, **{name: getattr(self, name) for name in fields}
+        )
 
     @property
     def is_draft(self) -> bool:

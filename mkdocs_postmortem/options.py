@@ -14,6 +14,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
 from .checker import ConfigError, PathText, Settings
+from .settings import VariableError
 
 
 class Options(Settings):
@@ -108,7 +109,8 @@ def validate_options(raw: Mapping[str, Any], config_file: str | os.PathLike[str]
     """The options as given in `config_file`, validated, the files they name read once.
 
     Raises ConfigError `<config file>: plugins: postmortem: <option>: <problem>`, the file shown
-    relative to the working folder when it lies inside it.
+    relative to the working folder when it lies inside it; or, for an environment variable that cannot
+    be used, VariableError `<variable>: <problem>`.
     """
     shown = _shown(Path(config_file))
     where = f"{shown}: plugins: postmortem"
@@ -121,6 +123,8 @@ def validate_options(raw: Mapping[str, Any], config_file: str | os.PathLike[str]
             raise ConfigError(f"{name}: '{options.overrides}' is not a folder next to {shown.name}{_NOT_THE_TEMPLATE}")
     except ValidationError as exc:
         raise ConfigError(f"{where}: {'; '.join(_problem(error) for error in exc.errors())}") from None
+    except VariableError:
+        raise  # not an option of the file
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from None
     return options

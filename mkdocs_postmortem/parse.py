@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from . import markdown as md
+from .dates import in_range
 from .fidelity import find_divergences
 from .limits import MAX_TABLE_ROWS
 from .metadata import read_front_matter
@@ -84,10 +85,12 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def _date(year: str, month: str, day: str) -> dt.date | None:
+    """The date, if it is a real one in the range this tool reads (`dates.in_range`)."""
     try:
-        return dt.date(int(year), int(month), int(day))
+        date = dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
+    return date if in_range(date) else None
 
 
 def classify_status(cell: str, template: Template) -> tuple[ActionState | None, dt.date | None]:
@@ -100,16 +103,17 @@ def classify_status(cell: str, template: Template) -> tuple[ActionState | None, 
     return state, completed
 
 
-def parse_postmortem(path: str, text: str, template: Template | None = None) -> PostMortem:
+def parse_postmortem(path: str, text: str, template: Template | None = None, legacy: bool = False) -> PostMortem:
     """Read one post-mortem page as `template` (default: the CoE template) describes it. Never raises
-    on bad input: problems become data for the rules.
+    on bad input: problems become data for the rules. A `legacy` page may leave its incident date to
+    its file name.
 
     The front matter is validated by its pydantic model; the body's elements are built by this
     parser with the right types already, so they are constructed without re-validation (speed).
     """
     template = template or default_template()
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    front = read_front_matter(text, template)
+    front = read_front_matter(text, template, infer_from=path if legacy else None)
     # Blank out the front matter instead of cutting it, so body lines are file lines.
     body = "\n" * front.lines + text[front.body_start :]
     blocks, outline = md.parse_blocks(body)
@@ -119,6 +123,7 @@ def parse_postmortem(path: str, text: str, template: Template | None = None) -> 
         meta=front.meta,
         meta_problems=front.problems,
         meta_lines=front.key_lines,
+        legacy=legacy,
     )
     grouped = _group_sections(blocks, pm, template)
     pm.meta_problems += _structure_limits(blocks)
@@ -222,9 +227,16 @@ def _cell(row: list[md.Cell], index: int | None) -> str:
 
 
 def _read_summary(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
+    """The summary's paragraphs and items as one text, joined by as many line feeds as there are between
+    them, so that the text's lines are the page's (a control character in it is reported on its line)."""
     texts = list(_texts(blocks))
     if texts:
-        pm.summary = TextItem(line=texts[0].line, text=" ".join(t.text for t in texts))
+        parts = [texts[0].text]
+        end = texts[0].line + texts[0].text.count("\n")  # the line the text so far ends on
+        for item in texts[1:]:
+            parts += "\n" * max(item.line - end, 1), item.text
+            end = item.line + item.text.count("\n")
+        pm.summary = TextItem(line=texts[0].line, text="".join(parts))
 
 
 def _read_timeline(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:
@@ -509,28 +521,56 @@ def _read_content(contains: str, blocks: list[md.Block]) -> SectionContent:
 
 
 def _suppressions(blocks: list[md.Block], body: str) -> Iterator[Suppression]:
-    """Disable comments; each covers the block after it (up to the next blank line)."""
-    lines: list[str] | None = None
+    """Disable comments; each covers the block after it (up to the next blank line).
+
+    Linear in the page however many comments there are, and however they are placed (one HTML block
+    of thousands of comments, thousands of lines without a blank one): each comment's line is counted
+    on from the previous one's, and its block looked up in `_BlockAfter`'s tables.
+    """
+    after: _BlockAfter | None = None
     for block in blocks:
         if not isinstance(block, md.Html):
             continue
-        for match in _SUPPRESSION.finditer(block.text):
-            lines = lines or body.split("\n")
-            end = block.line + block.text[: match.end()].count("\n")  # the comment's last line
-            first = end + 1
-            while first <= len(lines) and not lines[first - 1].strip():
-                first += 1
-            last = first
-            while last < len(lines) and lines[last].strip():
-                last += 1
+        text, line, counted = block.text, block.line, 0  # `line` is the line of `text[counted]`
+        for match in _SUPPRESSION.finditer(text):
+            line += text.count("\n", counted, match.start())
+            start_line = line
+            line += text.count("\n", match.start(), match.end())  # the comment's last line
+            counted = match.end()
+            after = after or _BlockAfter(body)
+            first, last = after.block(line + 1)
             reason = match["dq"] if match["dq"] is not None else match["sq"]
             yield Suppression(
-                line=block.line + block.text[: match.start()].count("\n"),
+                line=start_line,
                 rules=[name for name in re.split(r"[\s,]+", match["rules"]) if name],
                 reason=reason.strip() if reason and reason.strip() else None,
                 first_line=first,
                 last_line=last,
             )
+
+
+class _BlockAfter:
+    """The block that starts at or after a line: its first and last lines, looked up, not scanned for."""
+
+    def __init__(self, body: str) -> None:
+        lines = body.split("\n")
+        count = len(lines)
+        # For each line (1-based, and one past the end): the first non-blank line at or after it, and
+        # the last line of the run of non-blank lines it is in (itself when blank).
+        self.next_text = [count + 1] * (count + 2)
+        self.run_end = list(range(count + 2))
+        for number in range(count, 0, -1):
+            if lines[number - 1].strip():
+                self.next_text[number] = number
+                if number < count and lines[number].strip():
+                    self.run_end[number] = self.run_end[number + 1]
+            else:
+                self.next_text[number] = self.next_text[number + 1]
+
+    def block(self, line: int) -> tuple[int, int]:
+        """The first and last line of the block at or after `line` (past the end: one past the last line, twice)."""
+        first = self.next_text[min(line, len(self.next_text) - 1)]
+        return first, self.run_end[min(first, len(self.run_end) - 1)]
 
 
 def _placeholders(blocks: list[md.Block], template: Template) -> Iterator[Placeholder]:

@@ -2,15 +2,21 @@
 
 The flow of a build:
 
-- `on_files`: a cheap look at each post-mortem (size, encoding, nesting, `status: draft`) decides
-  what MkDocs may render; the library pages are added, still empty; the library job starts — in a
-  second process during `mkdocs build`, so it runs while MkDocs renders pages on the first core.
-- `on_page_read_source`: a library page's Markdown is the job's (the first one waits for it).
+- `on_files`: files whose place in `site_dir` the plugin takes (`agents.md`, `postmortems.json`) and
+  folder links that loop are left out, as findings; a cheap look at each post-mortem (its size before
+  anything is read, then the limits, the encoding, `status: draft`) decides what MkDocs may render;
+  the library pages are added, still empty; the library job starts — in a second process during
+  `mkdocs build`, so it runs while MkDocs renders pages on the first core.
+- `on_page_read_source`: a library page's Markdown is the job's (the first one waits for it); a
+  post-mortem refused by the look is a short notice saying why, so MkDocs never reads or renders it.
 - `on_page_content`: what MkDocs rendered of each post-mortem (its headings, its action rows) is noted.
 - `on_env`: every page is rendered, none written: the job's findings and those of the rendered pages
   (PM005) are reported, and errors stop `mkdocs build` here, blaming no page.
 - `on_post_page`: the finished library pages get their tables, post-mortems their card and their
   action rows' anchors (so the search index keeps to the text).
+- `on_post_build`: the build succeeded: the exports are written (atomically); a failed build writes none.
+
+The worker process ends with the build, and with MkDocs' process however that ends (`runner.exit_with_parent`).
 """
 
 from __future__ import annotations
@@ -32,20 +38,30 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
 from .checker import Checker, ConfigError, ParseCache
 from .config import PostMortemConfig
-from .job import Job, Outcome, PageSource, run, run_in_worker
+from .job import Job, Outcome, PageSource, discard, publish, run, run_in_worker
 from .library import Library
-from .limits import prescan
+from .limits import prescan, read_page
 from .metadata import FRONT_MATTER_RE
 from .model import Finding, Level, RenderedFacts
 from .options import Options, validate_options
-from .project import OUTSIDE_DOCS, DocsBoundary, is_postmortem_uri
-from .render import environment
+from .project import (
+    OUTSIDE_DOCS,
+    DocsBoundary,
+    is_postmortem_uri,
+    link_problem,
+    reserved_paths,
+    taken,
+    walk_folder,
+)
+from .render import environment, md_escape
 from .render.exports import EXPORTS, Site
 from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, anchor_action_rows, findings_box, rendered_facts
 from .report import sort_for_report, summary
+from .runner import exit_with_parent
 from .template import default_template
 from .text import plural
 
@@ -67,6 +83,14 @@ class LibraryFiles:
     generated: dict[str, str] = field(default_factory=dict)  # name → URL of each page this build generates
     urls: dict[str, str] = field(default_factory=dict)  # name → URL of every library page, generated or the site's own
     index_table: tuple[str, str] | None = None  # a hand-written index asking for the table: (src_uri, url)
+
+
+@dataclass
+class LeftOut:
+    """Files of the post-mortem folder that the build leaves out, each reported (PM001) with why."""
+
+    postmortems: list[tuple[File, str]] = field(default_factory=list)  # pages whose place the library takes
+    others: dict[str, str] = field(default_factory=dict)  # display path → why: other files, folder links
 
 
 def _guarded(event: Event) -> Event:
@@ -108,6 +132,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         self._outcome: Outcome | None = None
         self._postmortems: set[str] = set()  # src_uris of the post-mortem pages
         self._generated: set[str] = set()  # src_uris of the library pages this build generates
+        self._refused: dict[str, str] = {}  # by src_uri: why a post-mortem is shown as a notice, not rendered
         self._rendered: dict[str, RenderedFacts] = {}  # by src_uri: what MkDocs rendered of each post-mortem
         self._said_no_folder = False
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
@@ -117,9 +142,35 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         self.command = command
 
     def on_shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        self._discard_exports()
+        self._stop_pool(kill=True)  # after a successful build it is stopped already
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._discard_exports()
+        self._stop_pool(kill=True)  # its work is of no use now: the build writes nothing more
+
+    def _discard_exports(self) -> None:
+        """Remove the exports the job staged (its outcome's, if it has finished), unless published."""
+        outcome, future = self._outcome, self._future
+        if outcome is None and future is not None and future.done() and not future.cancelled():
+            outcome = future.result() if future.exception() is None else None
+        if outcome is not None:
+            discard(outcome.exports)
+            outcome.exports = {}
+
+    def _stop_pool(self, kill: bool) -> None:
+        """End the worker process (at once with `kill`, else once its work is done) and wait for it to exit."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if kill:
+            kill_workers = getattr(pool, "kill_workers", None)  # Python 3.14
+            if kill_workers is not None:
+                kill_workers()
+            else:
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
 
     @_guarded
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -138,16 +189,18 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         """Decide what MkDocs may render of each post-mortem, add the library pages (still empty) and
         the stylesheet, and start the library job."""
         assert self.settings is not None
+        self._discard_exports()  # an earlier build's, which ended without telling the plugin
         self._future, self._outcome, self._rendered = None, None, {}
-        self._postmortems, self._generated = set(), set()
+        self._postmortems, self._generated, self._refused = set(), set(), {}
         if not self._has_folder(config):
             return files
-        pages = self._postmortem_pages(files, config)
+        left_out = self._leave_out(files, config)
+        pages = self._postmortem_pages(files, config, left_out)
         library = self._add_library_pages(files, config)
-        self._postmortems = {page.src_uri for page in pages}
+        self._postmortems = {page.src_uri for page in pages if page.in_site}
         self._generated = {f"{self.settings.dir}/{name}" for name in library.generated}
         self._add_stylesheet(files, config)
-        self._future = self._start(self._job(config, pages, library))
+        self._future = self._start(self._job(config, pages, library, left_out))
         return files
 
     def _has_folder(self, config: MkDocsConfig) -> bool:
@@ -162,37 +215,94 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
             self._said_no_folder = True
         return False
 
-    def _postmortem_pages(self, files: Files, config: MkDocsConfig) -> list[PageSource]:
-        """Every post-mortem of the site (not those of MkDocs' `exclude_docs`), each included as MkDocs
-        may render it."""
+    def _leave_out(self, files: Files, config: MkDocsConfig) -> LeftOut:
+        """Take out of the build the files of the post-mortem folder that the build may not have: those
+        MkDocs would write where the plugin writes a library page or an export (the library's home
+        aside: a page of the site's own there is used instead), and those reached through a folder link
+        that loops back (or leads into a folder already in the site). Each is reported with why."""
         assert self.settings is not None
+        left_out = LeftOut()
+        folder = self.settings.dir
+        exports = {name: EXPORTS[name].file for name in self._exports()}
+        pages = {page.name: page.title for page in LIBRARY_PAGES}
+        reserved = reserved_paths(folder, pages, exports, config.use_directory_urls)
+        walked = walk_folder(Path(config.docs_dir) / folder)
+        links = tuple(f"{Path(link).relative_to(config.docs_dir).as_posix()}/" for link in walked.links)
+        for link, target in walked.links.items():
+            left_out.others[self._display(str(link), config)] = link_problem(
+                target, self._display(str(target.target), config)
+            )
+        for file in list(files):
+            if file.generated_by or not file.src_uri.startswith(f"{folder}/"):
+                continue
+            if links and file.src_uri.startswith(links):
+                files.remove(file)
+                continue
+            if file.inclusion is InclusionLevel.EXCLUDED:
+                continue
+            why = taken(file.src_uri, file.dest_uri, reserved, file.is_documentation_page())
+            if why is None:
+                continue
+            files.remove(file)
+            if is_postmortem_uri(file.src_uri, folder) and file.is_documentation_page():
+                left_out.postmortems.append((file, why))
+            else:
+                left_out.others[self._display(file.abs_src_path or file.src_uri, config)] = why
+        return left_out
+
+    @staticmethod
+    def _display(path: str, config: MkDocsConfig) -> str:
+        """A path as findings show it: relative to the project (the folder of mkdocs.yml)."""
         project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        return os.path.relpath(path, project).replace(os.sep, "/")
+
+    def _exports(self) -> tuple[str, ...]:
+        assert self.settings is not None
+        exports = self.settings.exports
+        return tuple(EXPORTS) if exports is True else tuple(exports or ())
+
+    def _postmortem_pages(self, files: Files, config: MkDocsConfig, left_out: LeftOut) -> list[PageSource]:
+        """Every post-mortem of the site (not those of MkDocs' `exclude_docs`), each included as MkDocs
+        may render it; and those left out (refused unread)."""
+        assert self.settings is not None
         boundary = DocsBoundary(config.docs_dir)
-        return [
-            self._page_source(file, project, boundary)
+        pages = [
+            self._page_source(file, config, boundary)
             for file in files
             if is_postmortem_uri(file.src_uri, self.settings.dir)
             and file.is_documentation_page()
             and not file.generated_by
             and file.inclusion is not InclusionLevel.EXCLUDED
         ]
+        return pages + [
+            PageSource(
+                self._display(file.abs_src_path or file.src_uri, config),
+                file.abs_src_path or "",
+                file.src_uri,
+                file.url,
+                False,
+                why,
+                in_site=False,
+            )
+            for file, why in left_out.postmortems
+        ]
 
-    def _page_source(self, file: File, project: str, boundary: DocsBoundary) -> PageSource:
-        """The post-mortem as the job reads it; its inclusion set on the way."""
-        display = os.path.relpath(file.abs_src_path or file.src_uri, project).replace(os.sep, "/")
+    def _page_source(self, file: File, config: MkDocsConfig, boundary: DocsBoundary) -> PageSource:
+        """The post-mortem as the job reads it; its inclusion set on the way, and why it is refused, if it is."""
+        display = self._display(file.abs_src_path or file.src_uri, config)
         refused = OUTSIDE_DOCS if file.abs_src_path and boundary.outside(file.abs_src_path) else None
-        file.inclusion = self._inclusion(file, refused)
-        in_library = file.inclusion.is_in_serve() if self.command == "serve" else file.inclusion.is_included()  # type: ignore[no-untyped-call]  # mkdocs' InclusionLevel methods are unannotated
+        draft, why = (False, refused) if refused is not None else _look(file)
+        file.inclusion = self._inclusion(file, draft)
+        if why is not None:
+            self._refused[file.src_uri] = why
+        in_library = why is None and (
+            file.inclusion.is_in_serve() if self.command == "serve" else file.inclusion.is_included()  # type: ignore[no-untyped-call]  # mkdocs' InclusionLevel methods are unannotated
+        )
         return PageSource(display, file.abs_src_path or "", file.src_uri, file.url, in_library, refused)
 
-    def _inclusion(self, file: File, refused: str | None) -> InclusionLevel:
-        """Excluded when it is refused or MkDocs could not render it (PM001 says why), a draft when its
-        front matter says so, out of the navigation unless `nav_postmortems` (the library is the way in)."""
-        if refused is not None:
-            return InclusionLevel.EXCLUDED
-        draft, readable = _look(file)
-        if not readable:
-            return InclusionLevel.EXCLUDED
+    def _inclusion(self, file: File, draft: bool) -> InclusionLevel:
+        """A draft when its front matter says so, out of the navigation unless `nav_postmortems` (the
+        library is the way in). A page refused by the look stays in the site, as a notice of why."""
         if draft:
             return InclusionLevel.DRAFT
         assert self.settings is not None
@@ -205,14 +315,17 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         with a library page's name wins over it."""
         assert self.settings is not None
         library = LibraryFiles()
+        own_home = files.get_file_from_path(f"{self.settings.dir}/index.md")
+        if own_home is not None and (own_home.generated_by or own_home.inclusion is InclusionLevel.EXCLUDED):
+            own_home = None
         for page in LIBRARY_PAGES:
             uri = f"{self.settings.dir}/{page.name}"
-            existing = files.get_file_from_path(uri)
-            if existing is not None and not existing.generated_by:
-                library.urls[page.name] = existing.url  # the user's own page wins
-                if page.name == "index.md" and LIBRARY_TABLE_MARKER in existing.content_string:
-                    library.index_table = (existing.src_uri, existing.url)
+            if page.name == "index.md" and own_home is not None:
+                library.urls[page.name] = own_home.url  # the user's own page wins
+                if LIBRARY_TABLE_MARKER in own_home.content_string:
+                    library.index_table = (own_home.src_uri, own_home.url)
                 continue
+            existing = files.get_file_from_path(uri)  # another plugin's, or one `exclude_docs` leaves out
             if existing is not None:
                 files.remove(existing)
             # Every navigation entry is rendered on every page: by default only the home is one. A
@@ -234,10 +347,9 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
             config.extra_css.append(CSS_URI)
         files.append(File.generated(config, CSS_URI, content=CSS_FILE.read_text(encoding="utf-8")))
 
-    def _job(self, config: MkDocsConfig, pages: list[PageSource], library: LibraryFiles) -> Job:
+    def _job(self, config: MkDocsConfig, pages: list[PageSource], library: LibraryFiles, left_out: LeftOut) -> Job:
         """The library work of this build, as plain data."""
         assert self.settings is not None
-        exports = self.settings.exports
         return Job(
             settings=self.settings,
             base_dir=str(Path(config.config_file_path or "mkdocs.yml").parent),
@@ -250,10 +362,11 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
             template_dirs=[str(d) for d in self._template_dirs(config)],
             show_findings=self._shows_findings(),
             exports_dir=str(Path(config.site_dir) / self.settings.dir),
-            exports=tuple(EXPORTS) if exports is True else tuple(exports or ()),
+            exports=self._exports(),
             site=Site(
                 config.site_name, config.site_url, config.site_description or f"Post-mortems of {config.site_name}"
             ),
+            problems=left_out.others,
         )
 
     @staticmethod
@@ -270,10 +383,17 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         return name == "index.md" or bool(self.settings.nav_library_pages)
 
     def _start(self, job: Job) -> concurrent.futures.Future[Outcome]:
-        """In a worker process for a build (where fork is available), else right here with the cache."""
+        """In a worker process for a build (where fork is available), else right here with the cache. The
+        worker ends with this process, however it ends, and with the build (`on_post_build`,
+        `on_build_error`, `on_shutdown`): no build leaves a process behind."""
         if self.command != "serve" and "fork" in multiprocessing.get_all_start_methods():
-            if self._pool is None:
-                self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._stop_pool(kill=True)  # an earlier build's (one that ended without telling the plugin)
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
+            )
             return self._pool.submit(run_in_worker, job)
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
         outcome, self.library = run(job, self.cache)
@@ -319,8 +439,12 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
 
     @_guarded
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A library page's Markdown comes from the job; a refused post-mortem is a notice, never read."""
         if page.file.src_uri in self._generated:
             return self._result().pages[page.file.src_uri].markdown
+        why = self._refused.get(page.file.src_uri)
+        if why is not None:
+            return _notice(page.file.src_uri.rsplit("/", 1)[-1], why)
         return None
 
     @_guarded
@@ -334,7 +458,8 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
     @_guarded
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self._postmortems:
-            self._rendered[page.file.src_uri] = rendered_facts(html, self.template)
+            if page.file.src_uri not in self._refused:  # a notice has nothing of the page to compare
+                self._rendered[page.file.src_uri] = rendered_facts(html, self.template)
             return CARD_PLACEHOLDER + html  # the card comes with the job's outcome
         return html
 
@@ -361,6 +486,21 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         if self._outcome is not None and (rendered := self._outcome.pages.get(page.file.src_uri)) is not None:
             return rendered.fill(output)
         return output
+
+    @_guarded
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The build succeeded: give the exports the job staged their names (an atomic rename each), and
+        end the worker process. MkDocs does not call this after a failed build, and a build that MkDocs
+        is about to fail for the warnings its strict mode counted publishes nothing either."""
+        try:
+            outcome = self._outcome
+            if outcome is not None and outcome.exports and not _strict_failure(config):
+                assert self.settings is not None
+                publish(Path(config.site_dir) / self.settings.dir, outcome.exports)
+                outcome.exports = {}
+        finally:
+            self._stop_pool(kill=False)
+            self._discard_exports()
 
     def _template_dirs(self, config: MkDocsConfig) -> list[Path]:
         assert self.settings is not None
@@ -403,7 +543,8 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         )
         for finding in findings:
             log.log(_LOG_LEVEL[finding.level], finding.format())
-        line = f"post-mortem check: {summary(findings, len(outcome.findings))}"
+        legacy = sum(1 for view in outcome.views.values() if view.legacy)
+        line = f"post-mortem check: {summary(findings, len(outcome.findings), legacy)}"
         if self.command == "serve":  # never stop the preview: findings are shown on the pages instead
             log.info(line)
             return
@@ -434,16 +575,38 @@ def _lift_lone_page(items: list[Any], page: Page) -> None:
             _lift_lone_page(item.children, page)
 
 
-def _look(file: File) -> tuple[bool, bool]:
-    """(is it a draft, can MkDocs render it): a cheap look, before anything parses the page."""
+def _look(file: File) -> tuple[bool, str | None]:
+    """(is it a draft, why MkDocs may not render it): a cheap look, before anything parses the page. The
+    file is read within the size limit (`read_page`: its size first, a named pipe not waited on), then
+    held to the other limits (`prescan`), then decoded."""
     try:
-        source = file.content_bytes
+        source = read_page(file.abs_src_path) if file.abs_src_path else file.content_bytes
+    except OSError as exc:
+        return False, f"the file cannot be read ({exc.strerror or exc})"
+    if (refusal := prescan(source)) is not None:
+        return False, refusal.message if refusal.line == 1 else f"{refusal.message} (line {refusal.line:,})"
+    try:
         text = source.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return False, False
-    if prescan(source) is not None:
-        return False, False
+    except UnicodeDecodeError as exc:
+        line = source[: exc.start].count(b"\n") + 1
+        return False, f"the file is not UTF-8 text (byte 0x{source[exc.start]:02x} on line {line})"
     if b"draft" not in source.lower():  # most pages: no need to find the front matter
-        return False, True
+        return False, None
     front = FRONT_MATTER_RE.match(text.replace("\r\n", "\n"))
-    return bool(front and _DRAFT.search(front.group(1))), True
+    return bool(front and _DRAFT.search(front.group(1))), None
+
+
+def _notice(name: str, why: str) -> str:
+    """The Markdown MkDocs renders instead of a refused post-mortem: which file, and why."""
+    return (
+        f"# {md_escape(name)}: not shown\n\n"
+        f"This post-mortem was not rendered: {md_escape(why)}. Its PM001 finding in the build's output "
+        "says how to fix it.\n"
+    )
+
+
+def _strict_failure(config: MkDocsConfig) -> bool:
+    """Whether MkDocs is about to fail this build for the warnings its strict mode counted."""
+    return bool(config.strict) and any(
+        isinstance(handler, CountHandler) and handler.get_counts() for handler in logging.getLogger("mkdocs").handlers
+    )

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -15,6 +17,7 @@ from pathspec.gitignore import GitIgnoreSpec
 from yaml_env_tag import construct_env_tag
 
 from .checker import ConfigError
+from .limits import not_regular
 from .options import Options, validate_options
 from .yamlfile import YamlFileError, load_yaml_file
 
@@ -35,6 +38,135 @@ def is_postmortem_uri(uri: str, folder: str) -> bool:
 
 OUTSIDE_DOCS = "the file is a link to a place outside docs_dir, so it was not read"
 
+# What the plugin writes into the post-mortem folder of site_dir: the library pages (name → title) and
+# the exports (name → file). `render.pages.LIBRARY_PAGES` and `render.exports.EXPORTS` are the registries
+# (a test keeps these in step with them): `check` reads the names here, without importing the renderer.
+LIBRARY_PAGE_TITLES = {
+    "index.md": "Post-mortem library",
+    "actions-by-owner.md": "Action items by owner",
+    "actions-by-due-date.md": "Action items by due date",
+    "agents.md": "Agents",
+    "regulatory-register.md": "Regulatory register",
+    "quarterly-review.md": "Quarterly review",
+}
+EXPORT_FILES = {
+    "json": "postmortems.json",
+    "csv": "action-items.csv",
+    "ics": "action-items.ics",
+    "rss": "feed.xml",
+    "schema": "postmortem.schema.json",
+}
+MKDOCS_PAGE_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")  # mkdocs.utils.markdown_extensions
+
+
+def dest_uri(uri: str, use_directory_urls: bool) -> str:
+    """Where MkDocs writes a `docs_dir` file in `site_dir`, as its `File.dest_uri`: a page as `x/index.html`
+    (or `x.html`; `index.md` and `README.md` as `index.html`), any other file as it is named."""
+    if not uri.endswith(MKDOCS_PAGE_SUFFIXES):
+        return uri
+    parent, name = posixpath.split(uri)
+    stem = posixpath.splitext(name)[0]
+    stem = "index" if stem == "README" else stem
+    if not use_directory_urls or stem == "index":
+        return posixpath.join(parent, f"{stem}.html")
+    return posixpath.join(parent, stem, "index.html")
+
+
+@dataclass(frozen=True)
+class Reserved:
+    """A path of `site_dir` the plugin writes: a library page or an export."""
+
+    what: str  # "the library page 'Agents' (agents.md)"
+    export: str | None = None  # the export's name, for an export
+    own: str | None = None  # the library's home: the `docs_dir` path of a page of the site's own used instead
+
+
+def reserved_paths(
+    folder: str, pages: Mapping[str, str], exports: Mapping[str, str], use_directory_urls: bool
+) -> dict[str, Reserved]:
+    """The paths of `site_dir` that the plugin writes (case folded, as a case-insensitive file system
+    sees them): each library page of `pages` (name → title) and each export of `exports` (name → file)."""
+    reserved = {
+        dest_uri(f"{folder}/{name}", use_directory_urls).casefold(): Reserved(
+            f"the library page '{title}' ({name})", own=f"{folder}/{name}" if name == "index.md" else None
+        )
+        for name, title in pages.items()
+    }
+    for name, file in exports.items():
+        reserved[f"{folder}/{file}".casefold()] = Reserved(f"the export `{name}` ({file})", export=name)
+    return reserved
+
+
+def taken(uri: str, dest: str, reserved: Mapping[str, Reserved], page: bool) -> str | None:
+    """Why the `docs_dir` file `uri`, written to `dest`, may not be built: the plugin writes something
+    there (None when nothing, or when it is the site's own `index.md`, the library's home instead)."""
+    place = reserved.get(dest.casefold())
+    if place is None or (page and uri == place.own):
+        return None
+    verb = "built as" if page else "copied to"
+    fix = "rename it"
+    if place.export is not None:
+        fix += f", or leave `{place.export}` out of the `exports` option"
+    elif place.own is not None and page:
+        fix += f" ({place.own} is the name of a page of the site's own that is the library's home instead)"
+    return f"the file would be {verb} {dest}, where the plugin writes {place.what}, so it was left out: {fix}"
+
+
+@dataclass(frozen=True)
+class FolderLink:
+    """A link to a folder, met while walking the post-mortem folder, that is not followed."""
+
+    target: Path  # where it leads, links resolved
+    loop: bool  # it leads to a folder it is in: followed, it would repeat forever
+
+
+def link_problem(link: FolderLink, display: str) -> str:
+    """Why a folder link is not followed; `display` is its target as findings show paths."""
+    if link.loop:
+        return (
+            f"the folder link leads back to {display}, a folder it is in, so MkDocs would find the same pages again "
+            "at every level (…/up/postmortems/up/…); it was not followed: remove the link"
+        )
+    return (
+        f"the folder link leads to {display}, whose pages are already in the site by another path, so it was "
+        "not followed: remove the link"
+    )
+
+
+@dataclass
+class FolderWalk:
+    """The files under a folder as MkDocs finds them, folder links followed, but each real folder once."""
+
+    files: list[Path] = field(default_factory=list)  # in the order found: each folder's names sorted
+    links: dict[Path, FolderLink] = field(default_factory=dict)  # folder links not followed
+
+
+def walk_folder(folder: Path) -> FolderWalk:
+    """Every file under `folder` (named, not resolved: a link to a file is listed as the link), following
+    links to folders as MkDocs does, but not into a folder already walked: a link to a folder it is in
+    (a loop, which MkDocs follows until the system refuses) or a second way into a folder (by a link, or
+    where the folder itself is) is listed in `links` instead. Real folders are walked before links."""
+    walked = FolderWalk()
+    seen = {os.path.realpath(path) for path, _, _ in os.walk(folder)}  # the folders reached without links
+    for path, subfolders, names in os.walk(folder, followlinks=True):
+        here = os.path.realpath(path)
+        seen.add(here)
+        subfolders.sort()
+        kept = []
+        for name in subfolders:
+            sub = os.path.join(path, name)
+            if os.path.islink(sub):
+                target = os.path.realpath(sub)
+                loop = here == target or here.startswith(target.rstrip(os.sep) + os.sep)
+                if loop or target in seen:
+                    walked.links[Path(sub)] = FolderLink(Path(target), loop)
+                    continue
+                seen.add(target)
+            kept.append(name)
+        subfolders[:] = kept
+        walked.files += [Path(path, name) for name in sorted(names)]
+    return walked
+
 
 class DocsBoundary:
     """Tells whether a file found under `docs_dir` lies, links resolved, outside it: a post-mortem that is
@@ -52,6 +184,16 @@ class DocsBoundary:
             real_folder = self._folders[folder] = os.path.realpath(folder)
         real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_folder, name)
         return real != self._root and not real.startswith(self._inside)
+
+
+def unreadable(path: str | os.PathLike[str]) -> str | None:
+    """Why a page cannot be read, known without opening it (a named pipe, a device), or None. The same
+    message as when reading it fails (`runner.read_sources`)."""
+    try:
+        what = not_regular(os.stat(path).st_mode)
+    except OSError as exc:
+        return f"the file cannot be read ({exc.strerror or exc})"
+    return None if what is None else f"the file cannot be read (it is {what}, not a regular file)"
 
 
 @dataclass(frozen=True)
@@ -99,20 +241,47 @@ class Project:
 
     def sources(self) -> list[Path]:
         """Every post-mortem file of the library, sorted: the pages MkDocs would build. Like MkDocs,
-        it follows linked folders (each real folder once) and leaves out what `exclude_docs` excludes."""
-        found = []
-        seen: set[str] = set()
-        for folder, subfolders, names in os.walk(self.folder, followlinks=True):
-            real = os.path.realpath(folder)
-            if real in seen:  # a link back to a folder already walked
-                subfolders.clear()
-                continue
-            seen.add(real)
-            for name in names:
-                path = Path(folder, name)
-                if self.builds(path.relative_to(self.docs_dir).as_posix()) and path.is_file():
-                    found.append(path)
+        it follows linked folders (each real folder once: `walk_folder`) and leaves out what
+        `exclude_docs` excludes; and only regular files (`refusals` names the others)."""
+        if not self.folder.is_dir():
+            return []
+        found = [
+            path
+            for path in walk_folder(self.folder).files
+            if self.builds(path.relative_to(self.docs_dir).as_posix()) and path.is_file()
+        ]
         return sorted(found, key=lambda path: path.parts)
+
+    def refusals(self, paths: Iterable[Path] = ()) -> dict[Path, str]:
+        """The files that the build refuses unread, each with why (PM001), as the plugin finds them: of the
+        post-mortem folder, the folder links it does not follow (a loop, a second way into a folder), the
+        post-mortems that are not regular files (a named pipe) and the files whose place in `site_dir` the
+        plugin writes (`agents.md`, `postmortems.json`); and of `paths`, those that lie outside `docs_dir`
+        (a link) or are not regular files."""
+        refused: dict[Path, str] = {}
+        boundary = DocsBoundary(self.docs_dir)
+        if self.folder.is_dir():
+            walked = walk_folder(self.folder)
+            for link, target in walked.links.items():
+                refused[link] = link_problem(target, self.display(target.target))
+            exports = self.settings.exports
+            names = EXPORT_FILES if exports is True else {name: EXPORT_FILES[name] for name in exports or ()}
+            reserved = reserved_paths(self.settings.dir, LIBRARY_PAGE_TITLES, names, self.use_directory_urls)
+            for path in walked.files:
+                uri = path.relative_to(self.docs_dir).as_posix()
+                if self.exclude.match_file(uri):
+                    continue
+                why = taken(uri, dest_uri(uri, self.use_directory_urls), reserved, uri.endswith(MKDOCS_PAGE_SUFFIXES))
+                if why is None and self.builds(uri):
+                    why = unreadable(path) if not boundary.outside(path) else None
+                if why is not None:
+                    refused[path] = why
+        for path in paths:
+            if path not in refused:
+                why = OUTSIDE_DOCS if boundary.outside(path) else unreadable(path)
+                if why is not None:
+                    refused[path] = why
+        return refused
 
     def skips(self, path: Path) -> bool:
         """Is this a file that MkDocs does not build as a post-mortem (outside docs_dir or `dir`,

@@ -4,13 +4,14 @@ text, JSON, GitHub commands, SARIF)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Protocol
 
 from .model import Finding, Level
-from .text import plural
+from .text import plural, printable
 
 
 def counts(findings: Iterable[Finding]) -> dict[Level, int]:
@@ -29,12 +30,14 @@ def describe_counts(findings: Iterable[Finding]) -> str:
     return ", ".join(parts) if parts else "no findings"
 
 
-def summary(findings: list[Finding], pages: int) -> str:
-    """The closing line of a check: what was found, in how many of how many post-mortems."""
+def summary(findings: list[Finding], pages: int, legacy: int = 0) -> str:
+    """The closing line of a check: what was found, in how many of how many post-mortems (and how
+    many of them are legacy pages, kept as they are)."""
     affected = len({finding.path for finding in findings})
+    kept = f" ({plural(legacy, 'legacy page')}, held only to their front matter)" if legacy else ""
     if not findings:
-        return f"{plural(pages, 'post-mortem')} checked: no findings"
-    return f"{describe_counts(findings)} in {affected} of {plural(pages, 'post-mortem')}"
+        return f"{plural(pages, 'post-mortem')} checked{kept}: no findings"
+    return f"{describe_counts(findings)} in {affected} of {plural(pages, 'post-mortem')}{kept}"
 
 
 def sort_for_report(findings: Iterable[Finding]) -> list[Finding]:
@@ -42,9 +45,34 @@ def sort_for_report(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.path, f.level.rank, f.line, f.rule))
 
 
+# A spreadsheet runs a cell as a formula when it starts with one of these (the full-width forms too,
+# which some locales read as the ASCII ones).
+_FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+# Where a spreadsheet may start a cell inside one of ours: after a separator of some locale or import
+# setting (comma, semicolon, tab), a line break (a reader that ignores quotes starts a row there) or
+# a double quote (which may open a quoted cell there).
+_CELL_BOUNDARY = re.compile(r"([,;\t\r\n\"])")
+
+
 def spreadsheet_safe(cell: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (`=`, `+`, `-`, `@`, tab, CR lead)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+    """A CSV cell that no spreadsheet runs as a formula, whichever separator it splits rows on.
+
+    A `'` goes before a formula's first character (`=`, `+`, `-`, `@` or a full-width form of one) where
+    a spreadsheet could start a cell: at the start of ours, and after a comma, semicolon, tab, line
+    break or double quote in it, spaces between allowed (`x;=cmd|' /C calc'!A0` becomes `x;'=cmd|…`,
+    which a `;`-separated Excel reads as text). A cell that starts with a tab or a line break gets a
+    `'` first too. Linear in the cell's length.
+    """
+    if not _FORMULA_STARTS.intersection(cell):
+        return "'" + cell if cell[:1] in ("\t", "\r", "\n") else cell
+    parts = _CELL_BOUNDARY.split(cell)  # text, boundary, text, …: every cell a spreadsheet could start
+    for index in range(0, len(parts), 2):
+        part = parts[index]
+        text = part.lstrip(" ")
+        if text[:1] in _FORMULA_STARTS:
+            parts[index] = part[: len(part) - len(text)] + "'" + text
+    safe = "".join(parts)
+    return "'" + safe if safe[:1] in ("\t", "\r", "\n") else safe
 
 
 class RuleDoc(Protocol):
@@ -67,12 +95,14 @@ class Report:
     findings: list[Finding]
     pages: int
     rules: Sequence[RuleDoc] = ()
+    legacy: int = 0  # how many of the pages are legacy (kept as they are)
 
 
 def as_text(report: Report) -> str:
     """`path:line: RULE level: message — fix` lines grouped by file, errors first, then the summary."""
-    lines = [finding.format() for finding in sort_for_report(report.findings)]
-    return "\n".join([*lines, summary(report.findings, report.pages)])
+    # Findings are made printable (rules.run_rules); this keeps a finding made elsewhere on one line too.
+    lines = [printable(finding.format()) for finding in sort_for_report(report.findings)]
+    return "\n".join([*lines, summary(report.findings, report.pages, report.legacy)])
 
 
 def as_json(report: Report) -> str:

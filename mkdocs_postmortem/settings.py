@@ -6,13 +6,25 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import posixpath
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
+from pathspec.gitignore import GitIgnoreSpec
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from .dates import CalendarError, holiday_calendar, resolve_today
+from .dates import (
+    EARLIEST,
+    LATEST,
+    CalendarError,
+    TodayError,
+    holiday_calendar,
+    in_range,
+    out_of_range,
+    resolve_today,
+)
 from .model import Level
 from .people import PeopleFileError, load_people
 from .rules import RULES, Context, Rule
@@ -23,12 +35,42 @@ class ConfigError(ValueError):
     """A configuration value that cannot be used; the message names the option."""
 
 
+class VariableError(ConfigError):
+    """An environment variable (SOURCE_DATE_EPOCH) that cannot be used; the message names it, not an option."""
+
+
 def _path_text(value: object) -> object:
     """A path-like value as its text: MkDocs reads `!relative $config_dir/…` as a path object."""
     return os.fspath(value) if isinstance(value, os.PathLike) else value
 
 
 PathText = Annotated[str, BeforeValidator(_path_text)]
+
+
+class Legacy(BaseModel):
+    """Pages kept as they are: named by gitignore-style patterns, or written about incidents before a date."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pages: list[str] = Field(
+        default_factory=list,
+        description="Patterns as `exclude_docs` writes them (`2019-*.md`, `archive/`), matched against the page's path.",
+    )
+    before: dt.date | None = Field(None, description="Every page whose `incident_date` is before this date.")
+
+    @field_validator("pages", mode="before")
+    @classmethod
+    def _one_pattern(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    def matches(self, path: str) -> bool:
+        """Whether the page at `path` is legacy by its name."""
+        return bool(self.pages) and _patterns(tuple(self.pages)).match_file(path)
+
+
+@lru_cache(maxsize=16)
+def _patterns(lines: tuple[str, ...]) -> GitIgnoreSpec:
+    return GitIgnoreSpec.from_lines(lines)
 
 
 class Settings(BaseModel):
@@ -49,7 +91,8 @@ class Settings(BaseModel):
     )
     today: dt.date | None = Field(
         None,
-        description="The date deadlines and overdue items are judged by; default `SOURCE_DATE_EPOCH`, else the clock.",
+        description=f"The date deadlines and overdue items are judged by ({EARLIEST.isoformat()} to "
+        f"{LATEST.isoformat()}); default `SOURCE_DATE_EPOCH`, else the clock.",
     )
     owners: PathText | None = Field(
         None,
@@ -60,6 +103,11 @@ class Settings(BaseModel):
         description="The site's post-mortem template (a YAML file relative to mkdocs.yml): sections, sign-off roles, "
         "regulatory questions, severities; it extends the built-in CoE template.",
     )
+    legacy: Legacy = Field(
+        Legacy(pages=[], before=None),
+        description="Pages kept as they are (`pages:` patterns, and/or `before:` a date): only their front matter is "
+        "checked, never failing the build, and the library lists them marked legacy.",
+    )
 
     @field_validator("dir")
     @classmethod
@@ -69,7 +117,22 @@ class Settings(BaseModel):
             raise PydanticCustomError(
                 "folder", "'{value}' must be a folder inside docs_dir, such as `postmortems`", {"value": value}
             )
+        cleaned = posixpath.normpath(cleaned)  # `./postmortems/` is `postmortems`
+        if cleaned == ".":
+            raise PydanticCustomError(
+                "folder",
+                "'{value}' is docs_dir itself, which would make every page of the site a post-mortem: "
+                "name a folder inside docs_dir, such as `postmortems`",
+                {"value": value},
+            )
         return cleaned
+
+    @field_validator("today")
+    @classmethod
+    def _today(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not in_range(value):
+            raise PydanticCustomError("date_range", out_of_range(value.isoformat()))
+        return value
 
     @field_validator("rules", mode="before")
     @classmethod
@@ -94,8 +157,12 @@ class Settings(BaseModel):
             owners = load_people(base_dir / self.owners) if self.owners else None
         except PeopleFileError as exc:
             raise ConfigError(str(exc)) from exc
+        try:
+            today = resolve_today(self.today)
+        except TodayError as exc:
+            raise (ConfigError if exc.source == "today" else VariableError)(str(exc)) from None
         return Context(
-            today=resolve_today(self.today),
+            today=today,
             template=self.post_mortem_template(base_dir),
             holidays=self.holidays,
             owners=owners,

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from .headings import heading_parts, marks_end, normalise_heading
+from .yamlfile import YamlFileError, read_text_file
 
 BUILT_IN = Path(__file__).with_name("coe-template.yml")
 _HEADING_FIELDS = frozenset({"agent", "severity", "incident_date"})
@@ -651,11 +652,9 @@ def _known(entries: dict[str, Any]) -> str:
 def _read(path: Path) -> tuple[Any, yaml.Node | None]:
     """A YAML file's data and its node tree (for line numbers)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise TemplateError(f"{path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"cannot read {path} ({getattr(exc, 'strerror', None) or exc})") from None
+        text = read_text_file(path)  # a regular file only: a named pipe would wait for ever
+    except YamlFileError as exc:
+        raise TemplateError(str(exc)) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.load(text, Loader=yaml.SafeLoader)

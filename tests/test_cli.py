@@ -332,14 +332,16 @@ def test_usage_and_config_errors_exit_2(
 
 def test_unreadable_path_exits_2(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # CI runs as root, where file modes do not stop reads: make the read itself fail.
-    real_read = Path.read_bytes
+    import mkdocs_postmortem.cli as cli_module
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "a.md":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+    real_read = cli_module.read_page
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def read_page(path: Path) -> bytes:
+        if path.name == "a.md":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path)
+
+    monkeypatch.setattr(cli_module, "read_page", read_page)
     code, _, err = run("check")
     assert code == 2 and "a.md: cannot read it (Permission denied)" in err
 

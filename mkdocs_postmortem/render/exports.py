@@ -2,6 +2,9 @@
 
 `EXPORTS` lists them by name, each with its file and the function that makes its text from the library
 and the site, with a library that escapes for its format (json, csv, icalendar, ElementTree).
+Whatever a page holds, every export is valid for its format: no text in any of them carries what XML
+1.0 or RFC 5545 forbids (`text.exportable`: control characters but tab and line feed, lone surrogates,
+U+FFFE, U+FFFF), so all of them show a reader the same text; no CSV cell is one a spreadsheet runs.
 `write_exports` writes those asked for atomically, so a killed build never leaves half a file.
 """
 
@@ -20,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from ..library import ActionRef, Library
 from ..model import Finding, front_matter_schema
 from ..report import spreadsheet_safe
 from ..template import ActionState
-from ..text import slugify
+from ..text import exportable, slugify
 
 SCHEMA_VERSION: Final = 1
 
@@ -41,7 +44,16 @@ class Site:
     description: str
 
 
-class ExportActionItem(BaseModel):
+class _Exportable(BaseModel):
+    """A model of the exports: every text field as every export may carry it (`text.exportable`)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _exportable(cls, value: object) -> object:
+        return exportable(value) if isinstance(value, str) else value
+
+
+class ExportActionItem(_Exportable):
     number: str
     action: str
     owner: str
@@ -52,7 +64,7 @@ class ExportActionItem(BaseModel):
     url: str = Field(description="The item's row in its post-mortem page.")
 
 
-class ExportPostMortem(BaseModel):
+class ExportPostMortem(_Exportable):
     path: str = Field(description="The source file, relative to the project.")
     url: str
     title: str
@@ -61,6 +73,7 @@ class ExportPostMortem(BaseModel):
     incident_date: dt.date | None
     date: dt.date | None
     status: Literal["draft", "open", "closed"] | None
+    legacy: bool = Field(description="Kept as it is (the `legacy` option): only its front matter was checked.")
     findings: list[Finding]
     action_items: list[ExportActionItem]
 
@@ -97,6 +110,7 @@ def postmortems_json(library: Library, site: Site) -> str:
                 incident_date=entry.postmortem.meta.incident_date if entry.postmortem.meta else None,
                 date=entry.postmortem.meta.date if entry.postmortem.meta else None,
                 status=entry.postmortem.meta.status.value if entry.postmortem.meta else None,
+                legacy=entry.postmortem.legacy,
                 findings=entry.findings,
                 action_items=[_export_item(action_row(ref, site.url)) for ref in by_entry.get(entry.path, [])],
             )
@@ -106,7 +120,7 @@ def postmortems_json(library: Library, site: Site) -> str:
     return document.model_dump_json(indent=2) + "\n"
 
 
-class ActionRow(BaseModel):
+class ActionRow(_Exportable):
     """One action item as a row, the same wherever it is listed: `action-items.csv` and
     `mkdocs-postmortem actions --format csv|json`. The CSV's columns are the fields, in this order."""
 
@@ -155,10 +169,11 @@ def _export_item(row: ActionRow) -> ExportActionItem:
 
 
 def action_rows_csv(rows: Iterable[ActionRow]) -> str:
-    """The rows as CSV, empty cells for nulls, no cell a spreadsheet would run as a formula."""
+    """The rows as CSV, empty cells for nulls, no cell a spreadsheet would run as a formula
+    (`report.spreadsheet_safe`), and every cell but the header's quoted."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ActionRow.model_fields)
+    csv.writer(buffer, lineterminator="\r\n").writerow(ActionRow.model_fields)
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     for row in rows:
         writer.writerow(
             [spreadsheet_safe("" if value is None else str(value)) for value in row.model_dump(mode="json").values()]
@@ -194,15 +209,18 @@ def action_items_ics(library: Library, site: Site) -> str:
         event.add("dtstamp", stamp)
         event.add("dtstart", ref.item.due_date)
         event.add("dtend", ref.item.due_date + dt.timedelta(days=1))
-        event.add("summary", f"{ref.item.action} ({ref.owner})")
+        # icalendar escapes line breaks, commas and semicolons, not the control characters RFC 5545 forbids.
+        event.add("summary", exportable(f"{ref.item.action} ({ref.owner})"))
         event.add(
             "description",
-            f"Owner: {ref.owner}\nStatus: {ActionState.label(ref.item.state)}\n"
-            f"Post-mortem: {ref.entry.title}\nAgent: {meta.agent if meta else ''}",
+            exportable(
+                f"Owner: {ref.owner}\nStatus: {ActionState.label(ref.item.state)}\n"
+                f"Post-mortem: {ref.entry.title}\nAgent: {meta.agent if meta else ''}"
+            ),
         )
-        event.add("url", absolute(ref.url, site.url))
+        event.add("url", exportable(absolute(ref.url, site.url)))
         if meta:
-            event.add("categories", [meta.agent])
+            event.add("categories", [exportable(meta.agent)])
         calendar.add_component(event)
     ical: bytes = calendar.to_ical()  # icalendar does not annotate `to_ical`
     return ical.decode("utf-8")
@@ -213,32 +231,37 @@ def _uid_part(src_uri: str) -> str:
     return slugify(src_uri.removesuffix(".md").encode("ascii", "replace").decode("ascii"))
 
 
+def _element(parent: ET.Element, tag: str, text: str, **attributes: str) -> None:
+    """A child element holding `text`; ElementTree escapes `<` and `&`, not the characters XML 1.0 forbids."""
+    ET.SubElement(parent, tag, attributes).text = exportable(text)
+
+
 def feed_xml(library: Library, site: Site) -> str:
     """An RSS 2.0 feed of post-mortems by write-up date, newest first (like mkdocs-rss-plugin's)."""
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
-    ET.SubElement(channel, "title").text = f"{site.name}: post-mortems"
-    ET.SubElement(channel, "link").text = absolute("", site.url) or "./"
-    ET.SubElement(channel, "description").text = site.description
-    ET.SubElement(channel, "generator").text = "mkdocs-postmortem"
+    _element(channel, "title", f"{site.name}: post-mortems")
+    _element(channel, "link", absolute("", site.url) or "./")
+    _element(channel, "description", site.description)
+    _element(channel, "generator", "mkdocs-postmortem")
     build = dt.datetime.combine(library.today, dt.time(), tzinfo=dt.UTC)
-    ET.SubElement(channel, "lastBuildDate").text = email.utils.format_datetime(build)
+    _element(channel, "lastBuildDate", email.utils.format_datetime(build))
     dated = [e for e in library.entries if e.postmortem.meta]
     for entry in sorted(dated, key=lambda e: (e.postmortem.meta.date, e.path), reverse=True):  # type: ignore[union-attr]
         meta = entry.postmortem.meta
         assert meta is not None
         item = ET.SubElement(channel, "item")
-        ET.SubElement(item, "title").text = entry.title
+        _element(item, "title", entry.title)
         link = absolute(entry.url, site.url)
-        ET.SubElement(item, "link").text = link
-        ET.SubElement(item, "guid", isPermaLink="true" if site.url else "false").text = link
+        _element(item, "link", link)
+        _element(item, "guid", link, isPermaLink="true" if site.url else "false")
         published = dt.datetime.combine(meta.date, dt.time(), tzinfo=dt.UTC)
-        ET.SubElement(item, "pubDate").text = email.utils.format_datetime(published)
-        ET.SubElement(item, "author").text = meta.author
-        summary = entry.postmortem.summary.text if entry.postmortem.summary else ""
-        ET.SubElement(item, "description").text = f"{meta.severity} · {meta.agent} · {meta.status.value}. {summary}"
+        _element(item, "pubDate", email.utils.format_datetime(published))
+        _element(item, "author", meta.author)
+        summary = " ".join(entry.postmortem.summary.text.split()) if entry.postmortem.summary else ""
+        _element(item, "description", f"{meta.severity} · {meta.agent} · {meta.status.value}. {summary}")
         for category in (meta.agent, meta.severity, *meta.tags):
-            ET.SubElement(item, "category").text = category
+            _element(item, "category", category)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
 
 

@@ -486,7 +486,10 @@ def severity_class(name: str, template: Template) -> str:
 
 
 def health(entry: Entry) -> Markup:
-    """A short mark for the library tables: ✓ when clean, else what needs attention."""
+    """A short mark for the library tables: ✓ when clean, else what needs attention; `legacy` for a
+    page kept as it is (the `legacy` option)."""
+    if entry.postmortem.legacy:
+        return Markup('<span class="pm-legacy" title="kept as it is: only its front matter is checked">legacy</span>')
     if entry.postmortem.meta is None:
         return Markup('<span class="pm-attention">⚠ invalid front matter</span>')
     serious = [f for f in entry.findings if f.level is not Level.INFO]

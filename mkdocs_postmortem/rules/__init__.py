@@ -7,9 +7,11 @@ waiver covers. `RULES` is the built-in set; `RuleSet.extend` adds a site's or a 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from ..model import Finding, Level, PostMortem
+from ..text import printable
 from . import actions, frontmatter, narrative, process, regulatory, rendering, signoff, structure
 from .base import LIBRARY_VIEW, Context, Library, Rule, Scope, Violation, rule
 
@@ -79,6 +81,7 @@ RULES = RuleSet(
         rendering.renders_differently,
         rendering.list_indent,
         rendering.rendered_page_differs,
+        structure.control_character,
         frontmatter.front_matter_yaml,
         frontmatter.front_matter_required,
         frontmatter.front_matter_value,
@@ -86,6 +89,7 @@ RULES = RuleSet(
         frontmatter.unknown_key,
         frontmatter.header_matches,
         frontmatter.duplicate_incident,
+        frontmatter.inferred_front_matter,
         structure.section_missing,
         structure.placeholder,
         structure.summary_length,
@@ -128,27 +132,35 @@ def run_rules(
 
     Findings waived by a disable comment or the front matter's `accept:` list are dropped, unless
     the rule is not `waivable`. A page that could not be read gets only the rules that say they
-    run `on_unreadable`.
+    run `on_unreadable`; a legacy page only those that run `on_legacy`, at info level: it never fails a build.
     """
     levels = levels or {}
     waived = _waivers(pm, rules)
     findings: list[Finding] = []
+    path = printable(pm.path)
     for r in rules:
         level = levels.get(r.id, r.level)
         if level is None or (pm.skipped and not r.on_unreadable) or (scope is not None and r.scope != scope):
             continue
-        for violation in r.check(pm, context):
-            if r.waivable and any(first <= violation.line <= last for first, last in waived.get(r.id, ())):
+        if pm.legacy:
+            if not r.on_legacy:
                 continue
+            level = Level.INFO
+        covered = waived.get(r.id) if r.waivable else None
+        for violation in r.check(pm, context):
+            if covered is not None and covered.covers(violation.line):
+                continue
+            # What the page says is quoted in messages, and a file's name may hold anything: a finding
+            # is one printable line wherever it is shown (a terminal, a CI log, the build's log).
             findings.append(
                 Finding(
-                    path=pm.path,
+                    path=path,
                     line=violation.line,
                     rule=r.id,
                     slug=r.slug,
                     level=level,
-                    message=violation.message,
-                    fix=violation.fix,
+                    message=printable(violation.message),
+                    fix=printable(violation.fix),
                 )
             )
     findings.sort(key=finding_order)
@@ -160,7 +172,25 @@ def finding_order(finding: Finding) -> tuple[int, int, str]:
     return finding.line, finding.level.rank, finding.rule
 
 
-def _waivers(pm: PostMortem, rules: RuleSet) -> dict[str, list[tuple[int, int]]]:
+class _Ranges:
+    """Line ranges, merged and sorted: whether a line is in one is a binary search, however many there are."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for first, last in sorted(ranges):
+            if self.ends and first <= self.ends[-1] + 1:
+                self.ends[-1] = max(self.ends[-1], last)
+            else:
+                self.starts.append(first)
+                self.ends.append(last)
+
+    def covers(self, line: int) -> bool:
+        index = bisect_right(self.starts, line) - 1
+        return index >= 0 and line <= self.ends[index]
+
+
+def _waivers(pm: PostMortem, rules: RuleSet) -> dict[str, _Ranges]:
     """Rule id → the line ranges where it is waived (the whole page for front-matter `accept:`)."""
     waived: dict[str, list[tuple[int, int]]] = {}
     for suppression in pm.suppressions:
@@ -170,4 +200,4 @@ def _waivers(pm: PostMortem, rules: RuleSet) -> dict[str, list[tuple[int, int]]]
     for acceptance in pm.meta.accept if pm.meta else []:
         if found := rules.find(acceptance.rule):
             waived.setdefault(found.id, []).append((1, 1 << 30))
-    return waived
+    return {rule_id: _Ranges(ranges) for rule_id, ranges in waived.items()}

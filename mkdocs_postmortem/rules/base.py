@@ -74,6 +74,7 @@ class Rule:
     in `reads`, so it runs once every page is parsed; a `rendered` rule compares the page with what
     MkDocs rendered of it, so only a build runs it. `waivable`: whether a disable comment or `accept:`
     can silence it. `on_unreadable`: whether it runs on a page that could not be read (over a limit).
+    `on_legacy`: whether it runs on a legacy page (the `legacy` option), where it reports at info level.
     """
 
     id: str
@@ -84,6 +85,7 @@ class Rule:
     reads: tuple[str, ...] = ()
     waivable: bool = True
     on_unreadable: bool = False
+    on_legacy: bool = False
 
     @property
     def doc(self) -> str:
@@ -105,10 +107,11 @@ def rule(
     reads: tuple[str, ...] = (),
     waivable: bool = True,
     on_unreadable: bool = False,
+    on_legacy: bool = False,
 ) -> Callable[[Check], Rule]:
     """Make a check a rule; `rules.RULES` lists the rules, in order."""
 
     def make(check: Check) -> Rule:
-        return Rule(rule_id, slug, level, check, scope, reads, waivable, on_unreadable)
+        return Rule(rule_id, slug, level, check, scope, reads, waivable, on_unreadable, on_legacy)
 
     return make

@@ -43,7 +43,7 @@ SITE_KEYS = (
 )
 
 
-@rule("PM101", "front-matter-yaml", Level.ERROR)
+@rule("PM101", "front-matter-yaml", Level.ERROR, on_legacy=True)
 def front_matter_yaml(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The page starts with a YAML front matter block that MkDocs can read.
 
@@ -66,7 +66,7 @@ def front_matter_yaml(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             )
 
 
-@rule("PM102", "front-matter-required", Level.ERROR)
+@rule("PM102", "front-matter-required", Level.ERROR, on_legacy=True)
 def front_matter_required(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The front matter has every required key: agent, severity, incident_date, date, author, status."""
     for problem in pm.meta_problems:
@@ -74,7 +74,7 @@ def front_matter_required(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             yield Violation(problem.line, problem.message, f"add `{problem.key}:` to the front matter")
 
 
-@rule("PM103", "front-matter-value", Level.ERROR)
+@rule("PM103", "front-matter-value", Level.ERROR, on_legacy=True)
 def front_matter_value(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Each front-matter value has the right type: a slug, a severity, real dates, a known status."""
     hints = {
@@ -97,7 +97,7 @@ def front_matter_value(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             yield Violation(problem.line, problem.message, hints.get(problem.key or "", "correct the value"))
 
 
-@rule("PM104", "severity-needs-no-postmortem", Level.ERROR)
+@rule("PM104", "severity-needs-no-postmortem", Level.ERROR, on_legacy=True)
 def severity_without_postmortem(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Sev-4 incidents (minor cosmetic) get no post-mortem: they are noted in the agent's issue tracker."""
     for problem in pm.meta_problems:
@@ -109,7 +109,7 @@ def severity_without_postmortem(pm: PostMortem, ctx: Context) -> Iterator[Violat
             )
 
 
-@rule("PM105", "front-matter-unknown-key", Level.WARNING)
+@rule("PM105", "front-matter-unknown-key", Level.WARNING, on_legacy=True)
 def unknown_key(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Every front-matter key is one this tool knows, so a typo such as `incident_dat` is caught.
 
@@ -172,7 +172,7 @@ def _person(text: str) -> str:
     return without_parentheticals(text).casefold()
 
 
-@rule("PM107", "duplicate-incident", Level.WARNING, scope="library")
+@rule("PM107", "duplicate-incident", Level.WARNING, scope="library", on_legacy=True)
 def duplicate_incident(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """One incident, one post-mortem: no other page has the same agent and incident_date."""
     if pm.meta is None:
@@ -184,3 +184,17 @@ def duplicate_incident(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             f"{', '.join(others)} is about the same incident ({pm.meta.agent}, {pm.meta.incident_date})",
             "merge the two post-mortems, or correct the agent or incident_date",
         )
+
+
+@rule("PM108", "inferred-front-matter", Level.INFO, on_legacy=True)
+def inferred_front_matter(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """A legacy page whose `incident_date` was taken from its file name (`2019-03-02-db-outage.md`) says so.
+
+    Legacy pages (the `legacy` option) are kept as they are, so a missing key that can be read from
+    the file name is read there instead of failing the page.
+    """
+    for problem in pm.meta_problems:
+        if problem.kind == "inferred":
+            yield Violation(
+                problem.line, problem.message, f"write `{problem.key}:` in the front matter to make it explicit"
+            )

@@ -1,13 +1,19 @@
-"""PM2xx — the page's shape: the ten sections, no template text left in, a short summary."""
+"""PM001, PM002, PM006 and PM2xx — the page as text (readable, waivers, no control characters) and its
+shape: the ten sections, no template text left in, a short summary."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
+from itertools import chain
+
+from pydantic import BaseModel
 
 from ..model import Level, PostMortem
-from ..text import plural
+from ..text import CONTROL, plural
 from .base import Context, Violation, rule
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'’”)\]]*\s+(?=[\"'“(\[]?[A-Z0-9])")
@@ -33,23 +39,30 @@ def count_sentences(text: str) -> int:
     return count
 
 
-@rule("PM001", "unreadable", Level.ERROR, on_unreadable=True)
+@rule("PM001", "unreadable", Level.ERROR, on_unreadable=True, on_legacy=True)
 def unreadable(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """The page is UTF-8 text (with or without a byte-order mark) within the size limits.
 
-    Limits: 2 MB a file, 50,000 characters a line, 5,000 rows a table, lists 100 levels deep, 64 KB of
-    front matter whose YAML aliases expand to at most 10,000 values.
+    Limits (`limits.py`), each checked before MkDocs' own renderer sees the page: 2 MB a file (a larger
+    one is not read), 20,000 lines, 50,000 characters a line, 5,000 rows a table, 2,000 lines or 100,000
+    characters in one block without a blank line, lists and quotes 100 levels deep (20,000 levels added
+    up over the page), 20,000 characters that start inline markup, and 5,000,000 characters the renderer
+    would scan for the ends of `[`, `<tag` and code fences. Also reported here: a file that is not a
+    regular file, a link out of docs_dir, a folder link that loops, and a file where the library writes a
+    page or an export. (Front matter over 64 KB or whose YAML aliases expand past 10,000 values is PM101's.)
     """
     for problem in pm.meta_problems:
         if problem.kind == "unreadable":
-            yield Violation(problem.line, problem.message, "save the file as UTF-8 text")
+            not_utf8 = problem.message.startswith("the file is not UTF-8 text")
+            fix = "save the file as UTF-8 text" if not_utf8 else "do as the message says: the file was not read"
+            yield Violation(problem.line, problem.message, fix)
         elif problem.kind == "too_large":
             yield Violation(
                 problem.line, problem.message, "split the content, or move bulk data to an attachment and link to it"
             )
 
 
-@rule("PM002", "waiver-reason", Level.WARNING, waivable=False)
+@rule("PM002", "waiver-reason", Level.WARNING, waivable=False, on_legacy=True)
 def waiver_reason(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     """Every waiver names known rules and gives a reason.
 
@@ -75,6 +88,128 @@ def waiver_reason(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
             yield Violation(
                 line, f"waiver of {', '.join(names)} has no reason", f"say why the exception was accepted: {syntax}"
             )
+
+
+@rule("PM006", "control-character", Level.ERROR, on_legacy=True)
+def control_character(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
+    """No text read from the page (front matter, title, headings, paragraphs, list items, table cells) holds a control character.
+
+    A control character (U+0000–U+001F but tab and line feed, U+007F–U+009F: an escape, a bell, a
+    form feed, a stray byte of another encoding) is invisible in an editor and in a review's diff, and
+    shows differently everywhere else: the page's HTML carries it, the exports leave it out (XML and
+    iCalendar forbid it), a terminal obeys it. It is reported on its line, with where it is. Code
+    blocks and raw HTML, which this tool does not read, are not checked.
+    """
+    for line, (where, characters, in_yaml) in sorted(_control_characters(pm).items()):
+        names = ", ".join(_character_name(c) for c in characters)
+        noun, it = ("a control character", "it") if len(characters) == 1 else ("control characters", "them")
+        yield Violation(
+            line,
+            f"{where} holds {noun} ({names})",
+            f"delete {it}{' (the escape in the YAML value that makes ' + it + ')' if in_yaml else ''}: editors and "
+            f"diffs hide {it}, the page's HTML keeps {it} and the exports leave {it} out",
+        )
+
+
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+def _character_name(character: str) -> str:
+    code = ord(character)
+    return f"U+{code:04X}" + (f" {_CONTROL_NAMES[code]}" if code in _CONTROL_NAMES else "")
+
+
+def _control_characters(pm: PostMortem) -> dict[int, tuple[str, list[str], bool]]:
+    """Line → (where on it the first control character is, the distinct characters, whether it is in a
+    front-matter value) for every line of a read text that holds one; at once empty for a page without."""
+    groups = _read_texts(pm)
+    joined = "\n".join(chain.from_iterable(texts for _, _, texts in groups))
+    # `isprintable` is the quicker test, and true of most pages (not of one with a no-break space).
+    if joined.replace("\n", " ").replace("\t", " ").isprintable() or CONTROL.search(joined) is None:
+        return {}
+    found: dict[int, tuple[str, list[str], bool]] = {}
+    for where, line, texts in groups:
+        in_yaml = line < 0
+        for text in texts:
+            for match in CONTROL.finditer(text):
+                at = -line if in_yaml else line + text.count("\n", 0, match.start())
+                characters = found.setdefault(at, (where if isinstance(where, str) else where(), [], in_yaml))[1]
+                if match[0] not in characters:
+                    characters.append(match[0])
+    return found
+
+
+Where = str | Callable[[], str]  # where on its line a text is, or what says so (made only when needed)
+
+
+def _read_texts(pm: PostMortem) -> list[tuple[Where, int, Sequence[str]]]:
+    """(where, line, texts) of every element read from the page. A text that spans lines starts on
+    `line` (its line feeds are the page's); a front-matter value is given its key's line, negated (its
+    lines are YAML's, not the value's). Built in one go: the rule runs on every page."""
+    groups: list[tuple[Where, int, Sequence[str]]] = []
+    if pm.meta is not None:
+        extra = pm.meta.model_extra or {}
+        for key, value in (*pm.meta.__dict__.items(), *extra.items()):
+            line = -pm.meta_lines.get(key, 1)
+            if key in extra:
+                groups.append((f"the front-matter key `{key}`", line, (key,)))
+            if value is None or isinstance(value, dt.date | bool | int | float):
+                continue
+            texts = (value,) if isinstance(value, str) else list(_strings(value))
+            groups.append((f"the front matter's `{key}`", line, texts))
+    if pm.title is not None:
+        groups.append(("the title", pm.title_line, (pm.title,)))
+    groups += [("a header line", header.line, (header.value,)) for header in pm.headers]
+    groups += [("a heading", s.line, (s.heading,)) for s in (*pm.sections.values(), *pm.near_misses)]
+    if pm.summary is not None:
+        groups.append(("the incident summary", pm.summary.line, (pm.summary.text,)))
+    groups += [("a timeline row", event.line, (event.time, event.event)) for event in pm.timeline or ()]
+    groups += [("an impact row", row.line, (row.dimension, row.impact)) for row in pm.impact or ()]
+    groups += [("an item of what went well", item.line, (item.text,)) for item in pm.went_well]
+    groups += [("an item of what went wrong", item.line, (item.text,)) for item in pm.went_wrong]
+    groups += [("a communications item", item.line, (item.text,)) for item in pm.communications]
+    for pair in pm.whys:
+        groups += (
+            ("a why", pair.line, (pair.question,)),
+            ("the answer to a why", pair.answer_line or pair.line, (pair.answer,)),
+        )
+    if pm.systemic_cause is not None:
+        groups.append(("the systemic cause", pm.systemic_cause.line, (pm.systemic_cause.text,)))
+    groups += [
+        (
+            partial("action item {}".format, item.number),
+            item.line,
+            (item.number, item.action, item.severity, item.owner, item.due, item.status, *item.extra.values()),
+        )
+        for item in pm.actions or ()
+    ]
+    groups += [("a regulatory line", line.line, (line.label, line.value)) for line in pm.regulatory]
+    groups += [("a sign-off row", row.line, (row.role, row.name, row.date)) for row in pm.signoff or ()]
+    for key, content in pm.contents.items():
+        where = f"section '{pm.sections[key].heading}'" if key in pm.sections else "a section"
+        groups += [(where, item.line, (item.text,)) for item in content.items]
+        if content.table is not None:
+            groups.append((where, content.table.line, content.table.header))
+        for pair in content.pairs:
+            groups += (where, pair.line, (pair.question,)), (where, pair.answer_line or pair.line, (pair.answer,))
+    groups += [("a waiver", waiver.line, (*waiver.rules, waiver.reason or "")) for waiver in pm.suppressions]
+    return groups
+
+
+def _strings(value: object) -> Iterable[str]:
+    """The strings in a front-matter value: itself, or those in its items, keys and fields."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        for _, field in value:
+            yield from _strings(field)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            yield from _strings(item)
 
 
 @rule("PM201", "section-missing", Level.ERROR)

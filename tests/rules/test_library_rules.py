@@ -49,9 +49,11 @@ def test_a_library_rule_reads_every_page_in_parallel_as_in_one_process(tmp_path:
         {name: Path(path).read_bytes() for name, path in files.items()}
     )
 
-    messages = {f.message for findings in parallel.values() for f in findings if f.rule == "X901"}
+    messages = {f.message for checked in parallel.values() for f in checked.findings if f.rule == "X901"}
     assert messages == {f"Platform Lead owns {PAGES} open items", f"CoE Lead owns {PAGES} open items"}
-    assert parallel == {name: checked.findings for name, checked in single.items()}
+    assert {name: checked.findings for name, checked in parallel.items()} == {
+        name: checked.findings for name, checked in single.items()
+    }
 
 
 def test_the_library_view_keeps_what_enabled_library_rules_read() -> None:
