@@ -338,7 +338,7 @@ class Library:
 
     def incidents_per_month(self) -> list[tuple[str, dict[str, int]]]:
         """`YYYY-MM` → incidents per severity, every month from the first incident to today."""
-        counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(self.template.severities, 0))
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(self.template.with_postmortem(), 0))
         dates = [e.postmortem.meta for e in self.entries if e.postmortem.meta]
         for meta in dates:
             counts[f"{meta.incident_date:%Y-%m}"][meta.severity] += 1

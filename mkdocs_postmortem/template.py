@@ -457,8 +457,12 @@ class Template(BaseModel):
 
     def severity_choices(self) -> str:
         """`Sev-1, Sev-2 or Sev-3`: the levels a post-mortem may have."""
-        names = [name for name, level in self.severities.items() if level.postmortem != "none"]
+        names = self.with_postmortem()
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+    def with_postmortem(self) -> list[str]:
+        """The levels a post-mortem may have, most severe first (`Sev-1`, `Sev-2`, `Sev-3`)."""
+        return [name for name, level in self.severities.items() if level.postmortem != "none"]
 
     def without_postmortem(self) -> list[str]:
         """The levels that get no post-mortem (`Sev-4`)."""

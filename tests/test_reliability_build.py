@@ -30,6 +30,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
 from benchmarks.corpus import write_corpus
+from benchmarks.hostile import alive, children
 from mkdocs_postmortem import limits, project
 from mkdocs_postmortem.library import action_anchors
 from mkdocs_postmortem.limits import Oversized, prescan, read_page
@@ -418,29 +419,6 @@ def test_a_build_that_succeeds_writes_every_export_whole(tmp_path: Path) -> None
 
 
 # --- no process left behind -----------------------------------------------------------------------
-
-
-def _stat(pid: int) -> tuple[str, int] | None:
-    """(state, parent pid) of a process, from /proc; None when there is none."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    return fields[0], int(fields[1])
-
-
-def children(pid: int) -> list[int]:
-    return [
-        int(entry)
-        for entry in os.listdir("/proc")
-        if entry.isdigit() and (stat := _stat(int(entry))) is not None and stat[1] == pid and stat[0] != "Z"
-    ]
-
-
-def alive(pid: int) -> bool:
-    stat = _stat(pid)
-    return stat is not None and stat[0] != "Z"  # a zombie has exited
 
 
 @pytest.fixture(scope="module")

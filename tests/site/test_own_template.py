@@ -105,6 +105,8 @@ def test_a_severity_scale_of_its_own_runs_through_the_library(tmp_path: Path, mo
     exported = json.loads((tmp_path / "site/postmortems/postmortems.json").read_text(encoding="utf-8"))
     assert sorted(p["severity"] for p in exported["postmortems"]) == ["P1", "P2"]
     assert "P1, 1 P2" in html(tmp_path, "postmortems").get_text(" ")  # the home's counts, in the scale's order
+    chart = html(tmp_path, "postmortems").select_one(".postmortem-chart svg")
+    assert chart is not None and "P1" in chart.get_text() and "P4" not in chart.get_text()  # P4 gets no post-mortem
 
     (tmp_path / "docs/postmortems/c.md").write_text(
         as_agent(first, "c-bot").replace("severity: p1", "severity: P4"), encoding="utf-8"
