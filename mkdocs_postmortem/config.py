@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
+from pydantic import BaseModel
 
 from .options import Options
 
@@ -19,6 +20,11 @@ class PassThrough(base.BaseConfigOption[Any]):
         self.default = default
 
 
+def _plain(default: Any) -> Any:
+    """A default as MkDocs keeps it: a nested model (`legacy`) as its mapping, which MkDocs can copy."""
+    return default.model_dump() if isinstance(default, BaseModel) else default
+
+
 def _generated_config() -> type[base.Config]:
     """The `Config` class with one `PassThrough` per field of `Options`, in the model's order."""
     return type(
@@ -28,7 +34,7 @@ def _generated_config() -> type[base.Config]:
             "__module__": __name__,
             "__doc__": Options.__doc__,
             **{
-                name: PassThrough(field.get_default(call_default_factory=True))
+                name: PassThrough(_plain(field.get_default(call_default_factory=True)))
                 for name, field in Options.model_fields.items()
             },
         },
