@@ -140,6 +140,7 @@ class ActionRow(_Exportable):
         description="The due cell as written when it is more than a date (`next sprint`, `2026-12-01 (Q4)`), else empty."
     )
     path: str = Field(description="The post-mortem's source file, relative to the project.")
+    legacy: bool = Field(description="Its post-mortem is kept as it is (the `legacy` option).")
 
 
 def action_row(ref: ActionRef, site_url: str | None) -> ActionRow:
@@ -159,6 +160,7 @@ def action_row(ref: ActionRef, site_url: str | None) -> ActionRow:
         url=absolute(ref.url, site_url),
         due_text="" if ref.item.due_date and ref.item.due.strip() == ref.item.due_date.isoformat() else ref.item.due,
         path=ref.entry.path,
+        legacy=ref.entry.postmortem.legacy,
     )
 
 
@@ -210,7 +212,8 @@ def action_items_ics(library: Library, site: Site) -> str:
         event.add("dtstart", ref.item.due_date)
         event.add("dtend", ref.item.due_date + dt.timedelta(days=1))
         # icalendar escapes line breaks, commas and semicolons, not the control characters RFC 5545 forbids.
-        event.add("summary", exportable(f"{ref.item.action} ({ref.owner})"))
+        legacy = " (legacy post-mortem)" if ref.entry.postmortem.legacy else ""
+        event.add("summary", exportable(f"{ref.item.action} ({ref.owner}){legacy}"))
         event.add(
             "description",
             exportable(
