@@ -41,7 +41,6 @@ import itertools
 import os
 import re
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import yaml
@@ -491,7 +490,3 @@ def _markdown_start(source: bytes) -> int:
     except (yaml.YAMLError, ValueError, TypeError):
         return 0
     return source.count(b"\n", 0, match.end()) if isinstance(data, dict) else 0
-
-
-def _iter_markup(source: bytes, start: int, end: int) -> Iterator[int]:
-    return (match.start() for match in _MARKUP.finditer(source, start, end))
