@@ -28,7 +28,7 @@ from .dates import (
 from .model import Level
 from .people import PeopleFileError, load_people
 from .rules import RULES, Context, Rule
-from .template import Template, TemplateError, load_template
+from .template import Template, TemplateError, default_template, load_template
 
 
 class ConfigError(ValueError):
@@ -170,10 +170,24 @@ class Settings(BaseModel):
 
     def post_mortem_template(self, base_dir: Path = Path(".")) -> Template:
         """The site's post-mortem template: its `template` file merged onto the CoE template, or that alone."""
+        if not self.template:
+            return default_template()
+        path = base_dir / self.template
         try:
-            return load_template(base_dir / self.template if self.template else None, _rule_level)
+            stat = path.stat()
+        except OSError:
+            stat = None  # load_template says what is wrong with the path
+        try:
+            return _site_template(path, (stat.st_mtime_ns, stat.st_size) if stat else None)
         except TemplateError as exc:
             raise ConfigError(f"template: {exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def _site_template(path: Path, version: tuple[int, int] | None) -> Template:
+    """A site's template file, read once per version of the file: a build asks for it several times
+    (the options' validation, the plugin, each checker), and `serve` again after every edit."""
+    return load_template(path, _rule_level)
 
 
 OFF = "off"

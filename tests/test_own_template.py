@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,13 @@ def test_a_list_field_may_be_given_one_word(tmp_path: Path) -> None:
         own(tmp_path, "placeholders:\n  exact: tbd\nsections:\n  timeline: {synonyms: what happened}\n")
     )
     assert template.is_placeholder("TBD") and template.section_key("What happened") == "timeline"
+
+
+def test_a_template_file_is_read_once_per_version(tmp_path: Path) -> None:
+    path = own(tmp_path, "sections:\n  impact: {required: false}\n")
+    settings = Settings(template=str(path))
+    first = settings.post_mortem_template()
+    assert settings.post_mortem_template() is first and settings.context().template is first
+    path.write_text("sections:\n  impact: {required: true}\n", encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))  # an edit under `serve`
+    assert settings.post_mortem_template().sections["impact"].required
