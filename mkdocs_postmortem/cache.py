@@ -46,7 +46,7 @@ class ParseCache:
         return hashlib.blake2b(source, digest_size=16).digest()
 
     def parse(self, path: str, source: bytes, template: Template) -> PostMortem:
-        if template != self._template:
+        if template is not self._template:  # one object per version of the template (settings.py)
             self._pages.clear()
             self._template = template
         if isinstance(source, Oversized):  # a file too large to read: refused, by its size, not its (no) content
