@@ -143,13 +143,13 @@ def resolve_today(configured: dt.date | str | None = None) -> dt.date:
     return dt.datetime.now(tz=dt.UTC).date()
 
 
-_FILE_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?=$|[-_ .])")
+FILE_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?=$|[-_ .])")  # `2024-03-02-…`, `20240302-…`
 
 
 def date_from_file_name(name: str) -> dt.date | None:
     """The date a file name starts with (`2024-03-02-db-outage.md`, `20240302-x.md`), in range; an
     ADR-like number (`0007-redis.md`) is not a date."""
-    match = _FILE_DATE.match(PurePath(name).name)
+    match = FILE_DATE.match(PurePath(name).name)
     if match is None:
         return None
     try:

@@ -22,7 +22,8 @@ section each heading or label names: `section_names`; time stamps: `stamps`), fi
 
 from __future__ import annotations
 
-from .dates import date_from_file_name, find_date
+from ..dates import date_from_file_name
+from .dates import find_date
 from .git import git_author
 from .page import Imported, ImportOptionError, import_page
 from .severity import Guess, infer_severity

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePath
 
+from ..dates import FILE_DATE, in_range
 from ..text import slugify
 
 _MONTHS = {
@@ -32,17 +33,16 @@ _DMY_NAME = re.compile(rf"(?<![\d.])(\d{{1,2}})(?:st|nd|rd|th|\.)?\s+({_MONTH})\
 _MD_NAME = re.compile(rf"({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b,?", re.IGNORECASE)
 _DM_NAME = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th|\.)?\s+({_MONTH})\b\.?,?", re.IGNORECASE)
 _DM = re.compile(r"(\d{1,2})\.(\d{1,2})\.(?!\d)")
-_FILE_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?=$|[-_ .])")
 _FILE_NUMBER = re.compile(r"^\d{1,6}(?=$|[-_ .])")
 
 
 def make_date(year: int, month: int, day: int) -> dt.date | None:
-    if not 1900 <= year <= 2200:
-        return None
+    """The date, if it is a real one in the range the tool reads (`dates.in_range`)."""
     try:
-        return dt.date(year, month, day)
+        day_ = dt.date(year, month, day)
     except ValueError:
         return None
+    return day_ if in_range(day_) else None
 
 
 def _month(name: str) -> int:
@@ -72,24 +72,17 @@ def find_date(text: str) -> dt.date | None:
     return found[0][2] if found else None
 
 
-def date_from_file_name(name: str) -> dt.date | None:
-    """The incident date a file name starts with (`2024-03-02-db-outage.md`, `20240302-x.md`); an
-    ADR-like number (`0007-redis.md`) is not a date."""
-    match = _FILE_DATE.match(PurePath(name).name)
-    return make_date(int(match[1]), int(match[2]), int(match[3])) if match else None
-
-
 def title_from_file_name(name: str) -> str:
     """`2024-03-02-db-outage.md` → `Db outage`; `0007-redis-failover.md` → `Redis failover`."""
     stem = PurePath(name).stem
-    stem = _FILE_DATE.sub("", stem, count=1)
+    stem = FILE_DATE.sub("", stem, count=1)
     stem = _FILE_NUMBER.sub("", stem, count=1)
     words = " ".join(re.split(r"[-_\s]+", stem)).strip()
     return words[:1].upper() + words[1:] if words else ""
 
 
 def stem_slug(name: str) -> str:
-    stem = _FILE_DATE.sub("", PurePath(name).stem, count=1)
+    stem = FILE_DATE.sub("", PurePath(name).stem, count=1)
     return slugify(stem) or "imported"
 
 

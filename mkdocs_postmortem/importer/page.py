@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..dates import date_from_file_name
 from ..template import Template, default_template
 from ..text import slugify
 from .context import Context
-from .dates import date_from_file_name, find_date, stem_slug, title_from_file_name
+from .dates import find_date, stem_slug, title_from_file_name
 from .elements import elements
 from .front_matter import (
     AGENT_PLACEHOLDER,
