@@ -9,17 +9,19 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 import click
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from .checker import Checked, Checker, ConfigError
+from .cli_tickets import file_tickets, sync
 from .dates import TodayError, business_days_between, resolve_today, write_up_deadline
 from .limits import read_page
-from .model import FrontMatter, Level, front_matter_schema
+from .model import FrontMatter, Level, PostMortem, front_matter_schema
 from .people import fold
+from .profile import AiProfile, Autonomy, Deployment, Harm, profile_matches
 from .project import Project, load_project
 from .report import FORMATS, Report
 from .rules import RULES
@@ -62,6 +64,10 @@ def _read(path: Path) -> bytes:
         return read_page(path)
     except OSError as exc:
         raise ConfigProblem(f"{path}: cannot read it ({exc.strerror})") from None
+
+
+def _profile(pm: PostMortem) -> AiProfile | None:
+    return pm.meta.ai if pm.meta else None
 
 
 def _library_paths(project: Project, extra: Iterable[Path] = ()) -> dict[Path, str]:
@@ -323,9 +329,25 @@ def _import_sources(paths: tuple[Path, ...]) -> list[Path]:
     return sources
 
 
+def profile_filters(command: Callable[..., None]) -> Callable[..., None]:
+    """`--harm`, `--autonomy` and `--deployment`: only post-mortems whose `ai:` profile says so."""
+    for name, choices, what in reversed(
+        (
+            ("--harm", [str(h) for h in Harm], "this harm, actual or potential"),
+            ("--autonomy", list(get_args(Autonomy)), "this autonomy"),
+            ("--deployment", list(get_args(Deployment)), "this deployment"),
+        )
+    ):
+        command = click.option(
+            name, type=click.Choice(choices), help=f"Only post-mortems whose `ai:` profile records {what}."
+        )(command)
+    return command
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @config_option
+@profile_filters
 @click.option(
     "--format",
     "output",
@@ -339,7 +361,17 @@ def _import_sources(paths: tuple[Path, ...]) -> list[Path]:
 @click.option(
     "--diff", is_flag=True, help="Show the fixes --fix would make as a diff, and write nothing (exit 1 if any)."
 )
-def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict: bool, fix: bool, diff: bool) -> None:
+def check(
+    paths: tuple[Path, ...],
+    config_file: str,
+    output: str | None,
+    strict: bool,
+    fix: bool,
+    diff: bool,
+    harm: str | None,
+    autonomy: str | None,
+    deployment: str | None,
+) -> None:
     """Validate post-mortems without building the site.
 
     With no PATHS, checks the whole library. With PATHS (files or folders), reports
@@ -356,6 +388,7 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
       mkdocs-postmortem check
       mkdocs-postmortem check --fix
       mkdocs-postmortem check docs/postmortems/2026-08-14-finance-invoice-recon.md --format github
+      mkdocs-postmortem check --harm health --autonomy acts_autonomously
     """
     project = _project(config_file, library=True)
     selected: list[Path] = []
@@ -382,7 +415,12 @@ def check(paths: tuple[Path, ...], config_file: str, output: str | None, strict:
             sys.exit(1 if changed else 0)
     found = _library_findings(project, library)
     keep = {library[p] for p in selected} if paths else None
-    results = [checked for p, checked in found.items() if keep is None or library[p] in keep]
+    results = [
+        checked
+        for p, checked in found.items()
+        if (keep is None or library[p] in keep)
+        and profile_matches(_profile(checked.postmortem), harm, autonomy, deployment)
+    ]
     findings = [f for result in results for f in result.findings]
     legacy = sum(1 for result in results if result.postmortem.legacy)
 
@@ -432,7 +470,10 @@ TABLE_HEADERS = ("OWNER", "DUE", "OVERDUE", "ACTION", "POST-MORTEM")
 
 def _table(rows: list[ActionRow]) -> str:
     """The rows for a terminal: the due cell as written, the post-mortem by its file name; each cell on
-    one line, its control characters shown as escapes (`printable`), so no cell drives the terminal."""
+    one line, its control characters shown as escapes (`printable`), so no cell drives the terminal.
+    A TICKET column (the ticket and its state at the last sync) follows when any item has a ticket."""
+    tickets = any(row.ticket for row in rows)
+    headers = (*TABLE_HEADERS, "TICKET") if tickets else TABLE_HEADERS
     cells = [
         [
             _short(printable(text), 60)
@@ -442,12 +483,13 @@ def _table(rows: list[ActionRow]) -> str:
                 "" if row.days_overdue is None else str(row.days_overdue),
                 row.action,
                 Path(row.path).name,
+                *([f"{row.ticket} ({row.ticket_state})" if row.ticket_state else row.ticket] if tickets else []),
             )
         ]
         for row in rows
     ]
-    widths = [max(len(header), *(len(line[i]) for line in cells)) for i, header in enumerate(TABLE_HEADERS)]
-    lines = ["  ".join(header.ljust(w) for header, w in zip(TABLE_HEADERS, widths, strict=True)).rstrip()]
+    widths = [max(len(header), *(len(line[i]) for line in cells)) for i, header in enumerate(headers)]
+    lines = ["  ".join(header.ljust(w) for header, w in zip(headers, widths, strict=True)).rstrip()]
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in cells]
     return "\n".join(lines)
 
@@ -482,6 +524,7 @@ ACTION_FORMATS: dict[str, Callable[[list[ActionRow]], str]] = {
 
 @cli.command()
 @config_option
+@profile_filters
 @click.option("--owner", help="Only this owner's items (case and spacing ignored).")
 @click.option("--agent", help="Only this agent's items.")
 @click.option("--overdue", is_flag=True, help="Only items past their due date.")
@@ -498,6 +541,9 @@ def actions(
     due_before: dt.datetime | None,
     include_drafts: bool,
     output: str,
+    harm: str | None,
+    autonomy: str | None,
+    deployment: str | None,
 ) -> None:
     """List open and in-progress action items, soonest due first.
 
@@ -505,6 +551,7 @@ def actions(
     Examples:
       mkdocs-postmortem actions --overdue
       mkdocs-postmortem actions --owner "priya raman" --format csv > mine.csv
+      mkdocs-postmortem actions --autonomy acts_autonomously --deployment public
     """
     from .library import build_library
     from .render.exports import action_row
@@ -520,6 +567,7 @@ def actions(
         and (agent is None or (ref.entry.postmortem.meta and ref.entry.postmortem.meta.agent == agent))
         and (not overdue or ref.overdue_days is not None)
         and (due_before is None or (ref.item.due_date is not None and ref.item.due_date < due_before.date()))
+        and profile_matches(_profile(ref.entry.postmortem), harm, autonomy, deployment)
     ]
     click.echo(ACTION_FORMATS[output](rows), nl=False)
 
@@ -555,6 +603,10 @@ def _site_template(config_file: str) -> Template:
         return default_template()
     project = _project(config_file)
     return project.settings.post_mortem_template(project.root)
+
+
+cli.add_command(sync)
+cli.add_command(file_tickets)
 
 
 def main() -> None:

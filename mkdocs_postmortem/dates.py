@@ -85,26 +85,6 @@ def write_up_deadline(incident: dt.date, days: int | None, calendar: str | None 
 
 
 # EU AI Act Article 73(2)–(4): calendar days after awareness to report a serious incident.
-ART73_DAYS: dict[str, int] = {"general": 15, "death": 10, "widespread_infringement": 2, "critical_infrastructure": 2}
-_ART73_HINTS = (
-    ("death", re.compile(r"\bdeath|\bdied\b|\bfatal", re.IGNORECASE)),
-    ("critical_infrastructure", re.compile(r"critical[- ]infrastructure", re.IGNORECASE)),
-    ("widespread_infringement", re.compile(r"widespread", re.IGNORECASE)),
-)
-
-
-def art73_category(declared: str | None, line_text: str) -> str:
-    """The Article 73 category: as declared in front matter, else read from the line's words, else general."""
-    if declared:
-        return declared
-    return next((category for category, pattern in _ART73_HINTS if pattern.search(line_text)), "general")
-
-
-def art73_deadline(awareness: dt.date, category: str) -> dt.date:
-    """The last day to report to the market surveillance authority."""
-    return awareness + dt.timedelta(days=ART73_DAYS[category])
-
-
 _EPOCH = re.compile(r"-?[0-9]+")  # the reproducible-builds spec: an ASCII integer, no fraction
 
 

@@ -11,15 +11,19 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .dates import art73_category, art73_deadline, write_up_deadline
+from .dates import write_up_deadline
 from .model import ActionItem, Finding, Level, PostMortem, RegulatoryLine, Status
 from .people import fold
-from .template import ART73_QUESTION, Template, default_template
+from .profile import AUTONOMY_LABELS, DEPLOYMENT_LABELS, HARM_LABELS, AiProfile, FiledReport
+from .regulation import Clock, RegulationOptions, art73_not_yet, awareness, clocks
+from .template import Template, default_template
 from .text import slugify
+from .tickets import DRIFT_RULES, Ticket, Tickets
+from .trackers.state import TicketState
 
 if TYPE_CHECKING:
     from .rules import Context
@@ -56,6 +60,9 @@ class ActionRef:
     owner: str  # the canonical owner name (after aliases)
     anchor: str
     overdue_days: int | None  # days past due for an open item, else None
+    ticket: Ticket | None = None  # the item's ticket, when it names one (`tickets.py`)
+    ticket_state: TicketState | None = None  # the ticket at the last `mkdocs-postmortem sync`
+    drift: tuple[Finding, ...] = ()  # the findings that say the item and its ticket disagree (`DRIFT_RULES`)
 
     @property
     def url(self) -> str:
@@ -94,6 +101,8 @@ class Library:
     aliases: dict[str, str] = field(default_factory=dict)  # folded alias → canonical person
     holidays: str | None = None  # the calendar write-up deadlines skip
     template: Template = field(default_factory=default_template)  # its severity scale orders and colours the lists
+    regulation: RegulationOptions = field(default_factory=RegulationOptions)  # which regulators' clocks run
+    tickets: Tickets = field(default_factory=Tickets)  # the items' tickets and their states (the state file)
 
     def __post_init__(self) -> None:
         self.entries = sorted(
@@ -138,9 +147,24 @@ class Library:
                     else None
                 )
                 refs.append(
-                    ActionRef(entry, item, self.owner(item.owner) if item.owner else "(no owner)", anchor, overdue)
+                    self._ticketed(
+                        ActionRef(entry, item, self.owner(item.owner) if item.owner else "(no owner)", anchor, overdue)
+                    )
                 )
         return refs
+
+    def _ticketed(self, ref: ActionRef) -> ActionRef:
+        """The item with its ticket, the ticket's state and the drift findings on its row, if it has one."""
+        ticket = self.tickets.ticket(ref.item) if ref.item.ticket or ref.item.links else None
+        if ticket is None:
+            return ref
+        drift = tuple(f for f in ref.entry.findings if f.line == ref.item.line and f.rule in DRIFT_RULES)
+        return replace(ref, ticket=ticket, ticket_state=self.tickets.state(ticket), drift=drift)
+
+    @cached_property
+    def has_tickets(self) -> bool:
+        """Whether any item names a ticket: the action tables then have a Ticket column."""
+        return any(ref.ticket for ref in self.actions)
 
     @cached_property
     def by_uri(self) -> dict[str, Entry]:
@@ -192,6 +216,30 @@ class Library:
             counts[value.value if isinstance(value, Status) else value] += 1
         order = [*self.template.severities, *(s.value for s in Status), "invalid"]
         return {key: counts[key] for key in order if key in counts}
+
+    @staticmethod
+    def profiles(entries: Iterable[Entry]) -> list[AiProfile]:
+        """The AI profiles (`ai:`) of these post-mortems, in their order, leaving out those without one."""
+        return [entry.postmortem.meta.ai for entry in entries if entry.postmortem.meta and entry.postmortem.meta.ai]
+
+    def by_profile(self, dimension: str) -> dict[str, list[Entry]]:
+        """Post-mortems by a field of their AI profile (`ai:`), labelled, in the field's order: `harm`
+        (each category, actual or potential, a page under each of its harms), `autonomy`, `deployment`
+        or `data_exposed`; "not recorded" last for pages that do not say."""
+        labels = PROFILE_LABELS[dimension]
+        found: dict[str, list[Entry]] = {label: [] for label in (*labels.values(), NOT_RECORDED)}
+        for entry in self.entries:
+            profile = entry.postmortem.meta.ai if entry.postmortem.meta else None
+            values: list[str] = []
+            if profile is not None:
+                value = getattr(profile, dimension)
+                if isinstance(value, dict):  # harm: each category with its likelihood
+                    values = [str(harm) if harm == "none" else f"{harm}:{likely}" for harm, likely in value.items()]
+                else:
+                    values = [value] if value else []
+            for value in values or [""]:
+                found[labels[value] if value else NOT_RECORDED].append(entry)
+        return {label: entries for label, entries in found.items() if entries}
 
     def due_buckets(self) -> dict[str, list[ActionRef]]:
         """Overdue, due in the next 30 days, later, undated (open items), and done (closed items)."""
@@ -251,28 +299,22 @@ class Library:
         return views
 
     def register(self) -> list[RegisterRow]:
-        """Every post-mortem's answers to the template's regulatory questions, with the Article 73 clock
-        where one runs (a most severe incident whose EU AI Act line says applicable)."""
+        """Every post-mortem's answers to the template's regulatory questions, with the regulators'
+        clocks that run for it (`regulation.clocks`) and the reports recorded."""
         rows = []
         for entry in self.entries:
             pm, meta = entry.postmortem, entry.postmortem.meta
             answers: dict[str, list[RegulatoryLine]] = {key: [] for key in self.template.regulatory}
             for line in pm.regulatory:
                 answers.setdefault(line.kind, []).append(line)
-            eu = next(iter(answers.get(ART73_QUESTION, [])), None)
-            deadline = category = None
-            awareness = (meta.awareness_date or meta.incident_date) if meta else None
-            if meta and eu and eu.applicable and self.template.severity_rank(meta.severity) == 0 and awareness:
-                category = art73_category(meta.eu_ai_act_category, eu.value)
-                deadline = art73_deadline(awareness, category)
             rows.append(
                 RegisterRow(
                     entry=entry,
                     answers=answers,
-                    awareness=awareness,
-                    art73_category=category,
-                    art73_deadline=deadline,
-                    days_left=(deadline - self.today).days if deadline else None,
+                    awareness=awareness(meta) if meta else None,
+                    clocks=tuple(clocks(pm, self.regulation)),
+                    reports=tuple(meta.reports) if meta else (),
+                    art73_not_yet=art73_not_yet(pm, self.regulation),
                 )
             )
         return rows
@@ -384,6 +426,24 @@ class Library:
         return deadline is not None and meta.date > deadline
 
 
+NOT_RECORDED = "not recorded"
+PROFILE_LABELS: dict[str, dict[str, str]] = {
+    "harm": {
+        (str(harm) if harm == "none" else f"{harm}:{likely}"): (label if harm == "none" else f"{label} ({likely})")
+        for harm, label in HARM_LABELS.items()
+        for likely in ("actual", "potential")
+    },
+    "autonomy": AUTONOMY_LABELS,
+    "deployment": DEPLOYMENT_LABELS,
+    "data_exposed": {
+        "none": "No data exposed",
+        "personal": "Personal data",
+        "special_category": "Special-category personal data",
+        "confidential": "Confidential data",
+    },
+}
+
+
 def build_library(entries: Iterable[Entry], context: Context) -> Library:
     """The library of these checked pages, judged as the rules judged them: the same "today", holiday
     calendar and people file (its aliases merge owners). The build and `mkdocs-postmortem actions` both
@@ -394,6 +454,8 @@ def build_library(entries: Iterable[Entry], context: Context) -> Library:
         aliases=context.owners or {},
         holidays=context.holidays,
         template=context.template,
+        regulation=context.regulation,
+        tickets=context.tickets,
     )
 
 
@@ -428,14 +490,17 @@ class AgentView:
 class RegisterRow:
     entry: Entry
     answers: dict[str, list[RegulatoryLine]]  # question key → the lines answering it, in the template's order
-    awareness: dt.date | None
-    art73_category: str | None
-    art73_deadline: dt.date | None
-    days_left: int | None
+    awareness: dt.datetime | None  # when the organisation became aware (`regulation.awareness`)
+    clocks: tuple[Clock, ...]  # the regulators' clocks that run for it
+    reports: tuple[FiledReport, ...]  # every report recorded, `other` regulations included
+    art73_not_yet: dt.date | None  # Article 73 would run, but applies only from this day
 
     @property
     def applicable(self) -> bool:
-        return any(line.applicable for lines in self.answers.values() for line in lines)
+        """A regulation applies: a line says so, a clock runs, or a report was made."""
+        return bool(self.clocks or self.reports) or any(
+            line.applicable for lines in self.answers.values() for line in lines
+        )
 
 
 @dataclass(frozen=True)

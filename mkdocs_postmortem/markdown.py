@@ -50,8 +50,11 @@ class ListBlock:
 
 @dataclass(slots=True)
 class Cell:
+    """A table cell's plain text, its line, and the destinations of the links in it (where a ticket is found)."""
+
     text: str
     line: int
+    links: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -122,6 +125,7 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
     table: Table | None = None
     row: list[Cell] | None = None
     row_line = 0  # a row's cells are on its line
+    cell_links: list[str] | None = None  # the current table cell's link destinations
     outline: list[Span] = []
     depth = 0  # how many elements the current event is inside
 
@@ -147,7 +151,10 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
                 )
                 outline.append(Span(kind, lines.line(start), lines.line(last)))
             depth += 1
-            if tag == "TableCell" or tag == "Heading" or tag == "HtmlBlock":
+            if tag == "TableCell":
+                sinks.append([])
+                cell_links = []
+            elif tag == "Heading" or tag == "HtmlBlock":
                 sinks.append([])
             elif tag == "TableRow" or tag == "TableHead":
                 row = []
@@ -173,6 +180,8 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
                 table = Table([], [], lines.line(span["start"]))
             elif tag == "CodeBlock":
                 sinks.append(None)
+            elif tag == "Link" and cell_links is not None:
+                cell_links.append(event["Start"]["Link"]["dest_url"])
         elif "End" in event:
             depth -= 1
             end_tag = event["End"]
@@ -180,7 +189,8 @@ def parse_blocks(text: str) -> tuple[list[Block], list[Span]]:
             if tag == "TableCell":
                 sink = sinks.pop()
                 if row is not None:
-                    row.append(Cell("".join(sink).strip(), row_line))
+                    row.append(Cell("".join(sink).strip(), row_line, tuple(cell_links) if cell_links else ()))
+                cell_links = None
             elif tag == "TableRow":
                 if table is not None and row is not None:
                     table.rows.append(row)

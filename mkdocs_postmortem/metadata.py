@@ -73,9 +73,10 @@ def read_front_matter(text: str, template: Template, infer_from: str | None = No
             )
         )
         return result
-    data = _load_yaml(match.group(1), result)
-    if data is None:
+    loaded = _load_yaml(match.group(1), result)
+    if loaded is None:
         return result
+    data, root = loaded
     result.raw = data
     if infer_from is not None and "incident_date" not in data and (day := date_from_file_name(infer_from)):
         data = {**data, "incident_date": day.isoformat()}
@@ -85,18 +86,22 @@ def read_front_matter(text: str, template: Template, infer_from: str | None = No
         result.meta = FrontMatter.model_validate(data, context={"template": template})
     except ValidationError as exc:
         for error in exc.errors():
-            key = str(error["loc"][0]) if error["loc"] else None
-            line = result.key_lines.get(key, 1) if key else 1
+            path, value, line = _locate(root, data, error["loc"])
+            key = "".join(part if part.startswith("[") else f".{part}" for part in path).lstrip(".") or None
             kind = error["type"]
             if kind == "missing":
+                line = 1 if len(path) == 1 else line
                 result.problems.append(
-                    MetaProblem(line=1, kind="missing", key=key, message=f"required key `{key}` is missing")
+                    MetaProblem(line=line, kind="missing", key=key, message=f"required key `{key}` is missing")
+                )
+            elif kind == "extra_forbidden":
+                result.problems.append(
+                    MetaProblem(line=line, kind="invalid", key=key, message=f"`{key}` is not a key this tool knows")
                 )
             else:
-                value = data.get(key) if key else None
                 result.problems.append(
                     MetaProblem(
-                        line=line,
+                        line=line or 1,
                         kind="sev4" if kind == "sev4" else "invalid",
                         key=key,
                         message=error["msg"] if kind == "sev4" else _describe(key, value, error["msg"], kind),
@@ -105,7 +110,39 @@ def read_front_matter(text: str, template: Template, infer_from: str | None = No
     return result
 
 
-def _load_yaml(source: str, result: MetaResult) -> dict[str, Any] | None:
+def _locate(root: yaml.Node | None, data: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[list[str], object, int]:
+    """An error's place in the front matter: its key path as written (`ai.harm`, `reports.0.submitted`;
+    pydantic's own steps, such as a union's branch, left out), the value there (for a mapping's bad
+    key, the key), and the line of the deepest part found."""
+    path: list[str] = []
+    node: yaml.Node | None = root
+    value: object = data
+    line = 1
+    for index, step in enumerate(loc):
+        last = index == len(loc) - 1
+        if step == "[key]":  # the key of a mapping is what is wrong: report the key, at its line
+            value = path.pop() if path else value
+            break
+        if isinstance(node, yaml.MappingNode) and isinstance(value, dict):
+            pair = next(((k, v) for k, v in node.value if str(k.value) == str(step)), None)
+            if pair is not None:
+                line = pair[0].start_mark.line + 2
+                node, value = pair[1], value.get(pair[0].value, value.get(str(step)))
+                path.append(str(step))
+            elif last:  # a missing key
+                path.append(str(step))
+                node, value = None, None
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 2
+            value = value[step] if isinstance(value, list) and step < len(value) else None
+            path.append(f"[{step}]")
+        elif not path:
+            path.append(str(step))
+    return path, value, line
+
+
+def _load_yaml(source: str, result: MetaResult) -> tuple[dict[str, Any], yaml.Node | None] | None:
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
@@ -139,7 +176,7 @@ def _load_yaml(source: str, result: MetaResult) -> dict[str, Any] | None:
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
             result.key_lines[str(key_node.value)] = key_node.start_mark.line + 2
-    return {str(key): value for key, value in data.items()}
+    return {str(key): value for key, value in data.items()}, node
 
 
 # PyYAML's contexts whose mark is where the unfinished thing was opened: the line to fix when the
@@ -192,6 +229,10 @@ def _describe(key: str | None, value: object, reason: str, kind: str = "") -> st
     """What is wrong with a front-matter value, without how to fix it (the rule's fix says that)."""
     shown = repr(value) if not isinstance(value, str) else f"'{value}'"
     reason = reason.removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch" and key and key.startswith("ai.atlas"):
+        return f"`{key}` {shown} is not a MITRE ATLAS technique id"
+    if kind in ("literal_error", "enum") and key and key.startswith(("ai.", "reports")):
+        return f"`{key}` {shown} is not one of its values"
     if kind == "date_range":  # a real date, as written, outside the range `dates.in_range` reads
         return f"`{key}` {out_of_range(shown)}"
     if key in _NOT_A:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic_core import PydanticCustomError
 
 from .dates import EARLIEST, LATEST, in_range, out_of_range
+from .profile import AiProfile, FiledReport
 from .template import ActionState, Template, default_template
 
 
@@ -101,6 +102,14 @@ class FrontMatter(BaseModel):
     detected_at: dt.datetime | None = Field(default=None, description="When it was detected.")
     mitigated_at: dt.datetime | None = Field(default=None, description="When its impact was stopped.")
     resolved_at: dt.datetime | None = Field(default=None, description="When it was resolved.")
+    ai: AiProfile | None = Field(
+        default=None,
+        description="The AI-incident profile: the system, its autonomy and authority, the harm, the data exposed.",
+    )
+    reports: list[FiledReport] = Field(
+        default_factory=list,
+        description="Reports made to regulators, each `{regulation, kind, submitted, authority, reference}`.",
+    )
     late_reason: str | None = Field(
         default=None,
         description="Why the write-up came after its deadline; PM701 then no longer warns, and the reason is "
@@ -153,6 +162,35 @@ class FrontMatter(BaseModel):
         return tuple(cls.model_fields)
 
 
+# Page metadata that MkDocs and Material for MkDocs read from the front matter, so not unknown keys:
+# MkDocs' own `title` and `template` (user guide, "Meta-Data"); Material's page settings (reference,
+# "Setting up a page" and its setup pages): `description`, `icon`, `status`, `subtitle`, `hide`,
+# `comments`, `search` (`exclude`, `boost`), `social` (the social plugin's `cards`), `tags` (the tags
+# plugin); and the blog plugin's post metadata: `authors`, `categories`, `date`, `draft`, `links`, `pin`,
+# `readtime`, `slug`. `date`, `status`, `tags` and `title` are ours too.
+SITE_KEYS = (
+    "title",
+    "template",
+    "description",
+    "icon",
+    "status",
+    "subtitle",
+    "hide",
+    "comments",
+    "search",
+    "social",
+    "tags",
+    "authors",
+    "categories",
+    "date",
+    "draft",
+    "links",
+    "pin",
+    "readtime",
+    "slug",
+)
+
+
 def front_matter_schema(template: Template | None = None) -> dict[str, object]:
     """The JSON Schema of the front matter, for editors and the site's export; its severities are the
     template's, and `x-template` lists the template's sections, sign-off roles, questions and scale."""
@@ -171,12 +209,14 @@ def front_matter_schema(template: Template | None = None) -> dict[str, object]:
         "description": "`PM409`, `{PM409: reason}` or `{rule: PM409, reason: …}`",
     }
     schema.get("$defs", {}).pop("Acceptance", None)
+    for key in SITE_KEYS:
+        schema["properties"].setdefault(key, {"description": "Page metadata that MkDocs or Material for MkDocs reads."})
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://mkdocs-postmortem.invalid/postmortem.schema.json",
         **schema,
         "title": "mkdocs-postmortem front matter",
-        "additionalProperties": True,
+        "additionalProperties": False,  # an unknown key is a warning of the build (PM105): editors flag it too
         "x-template": _template_summary(template),
     }
 
@@ -293,6 +333,8 @@ class ActionItem(Located):
     state: ActionState | None = None
     completed: dt.date | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    ticket: str = ""  # the Ticket cell as written (its links' destinations when it links); `tickets.py` reads it
+    links: tuple[str, ...] = ()  # the action cell's link destinations, where a ticket may be linked instead
 
 
 @dataclass(slots=True, kw_only=True)

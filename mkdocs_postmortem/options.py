@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, field_validator
+from pydantic import BaseModel, Field, ValidationError, ValidatorFunctionWrapHandler, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
@@ -38,7 +38,7 @@ class Options(Settings):
     exports: bool | list[str] = Field(
         True,
         description="Which exports to write into site_dir: true (all), false (none), or a list of their names: "
-        "json (postmortems.json), csv (action-items.csv), ics (action-items.ics), rss (feed.xml), schema (postmortem.schema.json).",
+        "json (postmortems.json), csv (action-items.csv), ics (action-items.ics), rss (feed.xml), schema (postmortem.schema.json), drafts (report-drafts.json).",
     )
     findings_on_page: Literal["serve", "always", "never"] = Field(
         "serve",
@@ -148,7 +148,11 @@ def _problem(error: ErrorDetails) -> str:
     option = ".".join(str(part) for part in error["loc"])
     if error["type"] == "extra_forbidden":
         names = [name for name in Options.model_fields if name not in _OLD_NAMES]
-        close = difflib.get_close_matches(option, names, n=1)
+        key = option
+        parent = Options.model_fields.get(str(error["loc"][0])) if len(error["loc"]) == 2 else None
+        if parent is not None and isinstance(parent.annotation, type) and issubclass(parent.annotation, BaseModel):
+            names, key = list(parent.annotation.model_fields), str(error["loc"][1])  # `tickets: {jira_urll: …}`
+        close = difflib.get_close_matches(key, names, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"the options are {', '.join(names)}"
         return f"unknown option '{option}' — {hint}"
     if error["type"] in _PYDANTIC_ERRORS:  # pydantic's own message does not show the value; ours do

@@ -32,6 +32,7 @@ from .model import (
     WhyPair,
 )
 from .template import ActionState, Key, Template, default_template
+from .tickets import is_ticket_header
 
 _HEADER_LINE = re.compile(
     r"\b(Author|Date|Severity|Status)\s*:\s*(.*?)(?=\s+\b(?:Author|Date|Severity|Status)\s*:|$)",
@@ -363,6 +364,7 @@ def _read_action_table(pm: PostMortem, table: md.Table, template: Template) -> N
     number, action, severity, owner, due_at, status_at = (
         columns.get(key) for key in ("number", "action", "severity", "owner", "due", "status")
     )
+    ticket_at = next((index for index, name in extra.items() if is_ticket_header(name)), None)
     if pm.actions is None:
         pm.actions = []
     for position, row in enumerate(_filled_rows(table), start=len(pm.actions) + 1):
@@ -383,8 +385,18 @@ def _read_action_table(pm: PostMortem, table: md.Table, template: Template) -> N
                 state=state,
                 completed=completed,
                 extra={name: _cell(row, index) for index, name in extra.items()} if extra else {},
+                ticket=_ticket_cell(row, ticket_at),
+                links=row[action].links if action is not None and action < len(row) else (),
             )
         )
+
+
+def _ticket_cell(row: list[md.Cell], index: int | None) -> str:
+    """The ticket cell as `ActionItem.ticket` keeps it: its links' destinations, else its text."""
+    if index is None or index >= len(row):
+        return ""
+    cell = row[index]
+    return " ".join(cell.links) if cell.links else cell.text
 
 
 def _read_regulatory(pm: PostMortem, blocks: list[md.Block], template: Template) -> None:

@@ -347,6 +347,22 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
             config.extra_css.append(CSS_URI)
         files.append(File.generated(config, CSS_URI, content=CSS_FILE.read_text(encoding="utf-8")))
 
+    def _site(self, config: MkDocsConfig) -> Site:
+        """What the exports say of the site; without `site_url` their links are relative to their own
+        folder, which the plugin says once per process."""
+        assert self.settings is not None
+        if not config.site_url and self._exports() and not PostMortemPlugin._told_site_url:
+            PostMortemPlugin._told_site_url = True
+            log.info(
+                "site_url is not set, so the links in the exports are relative to the files "
+                "(%s/): set site_url in mkdocs.yml for absolute links in feed readers and calendars",
+                self.settings.dir,
+            )
+        description = config.site_description or f"Post-mortems of {config.site_name}"
+        return Site(config.site_name, config.site_url, description, self.settings.dir)
+
+    _told_site_url = False
+
     def _job(self, config: MkDocsConfig, pages: list[PageSource], library: LibraryFiles, left_out: LeftOut) -> Job:
         """The library work of this build, as plain data."""
         assert self.settings is not None
@@ -363,9 +379,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
             show_findings=self._shows_findings(),
             exports_dir=str(Path(config.site_dir) / self.settings.dir),
             exports=self._exports(),
-            site=Site(
-                config.site_name, config.site_url, config.site_description or f"Post-mortems of {config.site_name}"
-            ),
+            site=self._site(config),
             problems=left_out.others,
         )
 

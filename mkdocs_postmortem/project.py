@@ -55,6 +55,7 @@ EXPORT_FILES = {
     "ics": "action-items.ics",
     "rss": "feed.xml",
     "schema": "postmortem.schema.json",
+    "drafts": "report-drafts.json",
 }
 MKDOCS_PAGE_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")  # mkdocs.utils.markdown_extensions
 

@@ -27,8 +27,12 @@ from .dates import (
 )
 from .model import Level
 from .people import PeopleFileError, load_people
+from .profile import AiProfileOptions
+from .regulation import RegulationOptions
 from .rules import RULES, Context, Rule
 from .template import Template, TemplateError, default_template, load_template
+from .tickets import TicketOptions, Tickets, load_tickets
+from .trackers.state import StateFileError
 
 
 class ConfigError(ValueError):
@@ -108,6 +112,20 @@ class Settings(BaseModel):
         description="Pages kept as they are (`pages:` patterns, and/or `before:` a date): only their front matter is "
         "checked, never failing the build, and the library lists them marked legacy.",
     )
+    regulation: RegulationOptions = Field(
+        RegulationOptions(),
+        description="Regulators' clocks: `art73_applies_from` (default 2026-08-02; null turns Article 73's clock "
+        "off), `gdpr` (true), `contact` for the report drafts.",
+    )
+    ai_profile: AiProfileOptions = Field(
+        AiProfileOptions(),
+        description="`required`: severity → the `ai:` profile's fields its pages must give, e.g. `{Sev-1: [harm, autonomy]}`.",
+    )
+    tickets: TicketOptions = Field(
+        default_factory=TicketOptions,
+        description="Action items and the issue tracker: `jira_url`, `gitlab_url`, `github_url` (Enterprise), "
+        "`state_file` (postmortem-tickets.json), `required_for` (severities), `max_age_days` (7), `label`.",
+    )
 
     @field_validator("dir")
     @classmethod
@@ -161,12 +179,37 @@ class Settings(BaseModel):
             today = resolve_today(self.today)
         except TodayError as exc:
             raise (ConfigError if exc.source == "today" else VariableError)(str(exc)) from None
+        template = self.post_mortem_template(base_dir)
         return Context(
             today=today,
-            template=self.post_mortem_template(base_dir),
+            template=template,
             holidays=self.holidays,
             owners=owners,
+            regulation=self.regulation,
+            ai_required=self._ai_required(template),
+            tickets=self._tickets(base_dir, template),
         )
+
+    def _tickets(self, base_dir: Path, template: Template) -> Tickets:
+        """The `tickets` option, its severities by the template's names, and the state file read."""
+        try:
+            required = tuple(template.severity(name) for name in self.tickets.required_for)
+        except PydanticCustomError as exc:
+            raise ConfigError(f"tickets: required_for: {exc.message()}") from None
+        try:
+            return load_tickets(self.tickets.model_copy(update={"required_for": required}), base_dir)
+        except StateFileError as exc:
+            raise ConfigError(f"tickets: state_file: {exc}") from None
+
+    def _ai_required(self, template: Template) -> dict[str, tuple[str, ...]]:
+        """The `ai_profile` option's `required`, by the template's own severity names."""
+        required: dict[str, tuple[str, ...]] = {}
+        for name, fields in self.ai_profile.required.items():
+            try:
+                required[template.severity(name)] = tuple(fields)
+            except PydanticCustomError as exc:
+                raise ConfigError(f"ai_profile: required: {name}: {exc.message()}") from None
+        return required
 
     def post_mortem_template(self, base_dir: Path = Path(".")) -> Template:
         """The site's post-mortem template: its `template` file merged onto the CoE template, or that alone."""

@@ -201,7 +201,7 @@ def test_actions_rows_are_the_exports_rows(tmp_path: Path, monkeypatch: pytest.M
 
     assert run_mkdocs("build", cwd=tmp_path).returncode == 0
     export = list(
-        csv.DictReader(io.StringIO((tmp_path / "site/postmortems/action-items.csv").read_text(encoding="utf-8")))
+        csv.DictReader(io.StringIO((tmp_path / "site/postmortems/action-items.csv").read_text(encoding="utf-8-sig")))
     )
     listed = list(csv.DictReader(io.StringIO(run("actions", "--format", "csv")[1])))
     assert listed and set(listed[0]) == set(export[0])

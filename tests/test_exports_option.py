@@ -20,13 +20,14 @@ FILES = {name: export.file for name, export in EXPORTS.items()}
 
 
 def test_the_registry_names_each_export_once_with_its_file_and_a_line_about_it() -> None:
-    assert list(FILES) == ["json", "csv", "ics", "rss", "schema"]
+    assert list(FILES) == ["json", "csv", "ics", "rss", "schema", "drafts"]
     assert list(FILES.values()) == [
         "postmortems.json",
         "action-items.csv",
         "action-items.ics",
         "feed.xml",
         "postmortem.schema.json",
+        "report-drafts.json",
     ]
     assert all(export.description and "\n" not in export.description for export in EXPORTS.values())
 
@@ -59,14 +60,17 @@ def test_the_option_takes_true_false_or_names(tmp_path: Path, given: object, nam
     [
         (
             ["rsss"],
-            "exports: unknown export 'rsss' — did you mean 'rss'? (the exports are json, csv, ics, rss, schema)",
+            "exports: unknown export 'rsss' — did you mean 'rss'? (the exports are json, csv, ics, rss, schema, drafts)",
         ),
         (
             ["csv", "feed.xml"],
-            "exports: unknown export 'feed.xml' — did you mean 'rss'? (the exports are json, csv, ics, rss, schema)",
+            "exports: unknown export 'feed.xml' — did you mean 'rss'? (the exports are json, csv, ics, rss, schema, drafts)",
         ),
-        ("sometimes", "exports: unknown export 'sometimes' — the exports are json, csv, ics, rss, schema"),
-        (None, "exports: use true (all), false (none) or a list of exports: json, csv, ics, rss, schema (not None)"),
+        ("sometimes", "exports: unknown export 'sometimes' — the exports are json, csv, ics, rss, schema, drafts"),
+        (
+            None,
+            "exports: use true (all), false (none) or a list of exports: json, csv, ics, rss, schema, drafts (not None)",
+        ),
     ],
 )
 def test_an_unknown_export_names_the_option_and_every_export(tmp_path: Path, given: object, message: str) -> None:
@@ -97,7 +101,7 @@ def test_an_unknown_export_stops_the_build_and_the_check_with_one_clear_line(
     build = run_mkdocs("build", cwd=tmp_path)
     monkeypatch.chdir(tmp_path)
     check = CliRunner().invoke(cli, ["check"], catch_exceptions=False)
-    message = "mkdocs.yml: plugins: postmortem: exports: unknown export 'feed' — did you mean 'rss'? (the exports are json, csv, ics, rss, schema)"
+    message = "mkdocs.yml: plugins: postmortem: exports: unknown export 'feed' — did you mean 'rss'? (the exports are json, csv, ics, rss, schema, drafts)"
     assert build.returncode == 1 and message in build.stderr and "Traceback" not in build.stderr
     assert check.exit_code == 2 and message in check.stderr and "Traceback" not in check.stderr
     assert not (tmp_path / "site").exists()

@@ -81,7 +81,9 @@ def test_a_site_with_legacy_pages_builds_strict_and_lists_them_as_legacy(
     exported = json.loads((site / "site/postmortems/postmortems.json").read_text(encoding="utf-8"))
     legacy = {p["title"]: p["legacy"] for p in exported["postmortems"]}
     assert legacy["Checkout outage"] is True and list(legacy.values()).count(False) == 1
-    rows = list(csv.DictReader(io.StringIO((site / "site/postmortems/action-items.csv").read_text(encoding="utf-8"))))
+    rows = list(
+        csv.DictReader(io.StringIO((site / "site/postmortems/action-items.csv").read_text(encoding="utf-8-sig")))
+    )
     assert {row["action"]: row["legacy"] for row in rows}["Monitor certificate expiry"] == "True"
     card = (site / "site/postmortems/2019-03-02-checkout/index.html").read_text(encoding="utf-8")
     assert 'class="pm-badge pm-legacy"' in card

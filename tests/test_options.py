@@ -56,11 +56,14 @@ def test_a_path_object_is_read_as_its_text(tmp_path: Path) -> None:
         ),
         (
             {"colour": "red"},
-            "unknown option 'colour' — the options are dir, rules, holidays, today, owners, template, legacy, overrides, nav_postmortems,",
+            "unknown option 'colour' — the options are dir, rules, holidays, today, owners, template, legacy, regulation, ai_profile,",
         ),
         ({"rules": {"vague-acton": "error"}}, "rules: unknown rule 'vague-acton' — did you mean 'vague-action'?"),
         ({"rules": {"PM203": None}}, "rules: PM203: 'None' is not a level; use error, warning, info or off"),
-        ({"exports": "sometimes"}, "exports: unknown export 'sometimes' — the exports are json, csv, ics, rss, schema"),
+        (
+            {"exports": "sometimes"},
+            "exports: unknown export 'sometimes' — the exports are json, csv, ics, rss, schema, drafts",
+        ),
         ({"dir": "/abs"}, "dir: '/abs' must be a folder inside docs_dir"),
         (
             {"today": "soon", "holidays": 5},

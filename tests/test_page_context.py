@@ -73,4 +73,5 @@ def test_an_override_can_use_every_name(tmp_path: Path) -> None:
     assert "[Cross-tenant retrieval in support replies](a.md) · [Agents](agents.md#agent-x)" in text
     assert len(rendered.blocks) == 5  # three tables and two charts (the page's one has no response timestamps)
     html = rendered.fill("".join(f"<!-- postmortem-block-{n} -->" for n in rendered.blocks))
-    assert html.count("<table>") == 3 and html.count("<svg") == 2
+    # three tables, and two charts: each a wide and a narrow drawing and its data as a table
+    assert html.count('<div class="postmortem-table') == 3 and html.count("<svg") == 4 and html.count("<figure") == 2

@@ -154,7 +154,7 @@ def test_a_refused_page_is_a_notice_saying_why(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     html = unescape((tmp_path / "site/postmortems/big/index.html").read_text(encoding="utf-8"))
     assert "big.md: not shown" in html
-    assert "This post-mortem was not rendered: a table of 6,000 rows, over the 5,000 limit (line 57)" in html
+    assert "This post-mortem was not rendered: a table of 6,000 rows, over the 5,000 limit (line 58)" in html
     assert MARKER not in html and "Fix 4000" not in html
     listed = (tmp_path / "site/postmortems/index.html").read_text(encoding="utf-8")
     assert "valid/" in listed and "big/" not in listed  # the library lists only the pages it read

@@ -96,7 +96,7 @@ def test_control_characters_leave_every_export_valid_and_are_reported(tmp_path: 
     ]
     assert {f["rule"] for f in page["findings"]} == {"PM006"}
 
-    rows = list(csv.DictReader(io.StringIO((folder / "action-items.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((folder / "action-items.csv").read_text(encoding="utf-8-sig"))))
     assert [(r["postmortem"], r["action"], r["owner"]) for r in rows[1:]] == [
         (title, filter_action, "Platform Lead"),
         (title, runbook_action, "CoE Lead"),
@@ -304,7 +304,7 @@ def test_no_export_or_listed_cell_is_a_formula_in_any_locale(tmp_path: Path) -> 
     text = text.replace("| Platform Lead |", "| @Platform Lead |")
     write_site(tmp_path, {"postmortems/a.md": text})
     assert run_mkdocs("build", cwd=tmp_path).returncode == 0
-    exported = (tmp_path / "site/postmortems/action-items.csv").read_text(encoding="utf-8")
+    exported = (tmp_path / "site/postmortems/action-items.csv").read_text(encoding="utf-8-sig")
     listed = subprocess.run(
         [sys.executable, "-m", "mkdocs_postmortem", "actions", "--format", "csv"],
         cwd=tmp_path,

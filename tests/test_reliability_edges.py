@@ -413,7 +413,7 @@ def test_check_fix_names_a_file_with_an_escape_in_its_name_printably(
     write_site(tmp_path, {"postmortems/a\x1b[31mb.md": page})
     monkeypatch.chdir(tmp_path)
     code, out, err = cli_run("check", "--fix")
-    assert code == 0 and "docs/postmortems/a\\x1b[31mb.md:28: PM003 fixed: add a blank line before line 28" in out
+    assert code == 0 and "docs/postmortems/a\\x1b[31mb.md:29: PM003 fixed: add a blank line before line 29" in out
     assert "\x1b" not in out + err
 
 

@@ -1,46 +1,142 @@
 """Inline SVG charts, drawn at build time: no JavaScript, no CDN, readable in light and dark palettes.
 
-Colours come from CSS classes (see `postmortem.css`), so the theme's palette applies. Every chart has
-a `<title>` and a text table fallback is on the page next to it.
+Each chart is a `<figure>`: an HTML legend, the chart drawn twice — a wide layout and one made for
+phones, CSS shows the one that fits (`postmortem.css`), so its text is never smaller than 10 CSS px
+on screens from 320 px up — a caption that says what it shows in a sentence, and its data as a table
+(in a `<details>`), which screen readers and people who want the figures reach. Colours come from
+CSS classes, so the theme's palette applies. Durations read as everywhere else: `24 h 35 min`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import statistics
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-_WIDTH, _HEIGHT, _LEFT, _BOTTOM, _TOP = 640, 220, 36, 28, 12
+
+@dataclass(frozen=True)
+class Layout:
+    """A chart's drawing area in SVG units (the SVG scales to its container's width) and its text size."""
+
+    name: str  # `wide` or `narrow`: the CSS class `pm-chart-<name>` shows it at its widths
+    width: int
+    font: int  # text size in SVG units
+    left: int  # room for the y axis' labels
+    plot_height: int
 
 
-def _frame(title: str, body: list[str], height: int = _HEIGHT) -> Markup:
-    svg = (
-        f'<div class="postmortem-chart"><svg role="img" viewBox="0 0 {_WIDTH} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
-        f"<title>{escape(title)}</title>{''.join(body)}</svg></div>"
+# Wide: 640 units in a 530–900 px column, so 12 units are 10–17 px. Narrow: 360 units in the
+# 288–570 px column of a 320–600 px screen, so 13 units are 10.4–20 px.
+WIDE = Layout("wide", 640, 12, 40, 170)
+NARROW = Layout("narrow", 360, 13, 34, 150)
+LAYOUTS = (WIDE, NARROW)
+_TOP = 10  # room above the highest gridline's label
+_CHAR = 0.6  # a character's width in ems, a generous estimate for the theme's sans-serif digits and letters
+
+
+def duration(delta: dt.timedelta | None) -> str:
+    """A duration as every page and chart writes it: `24 h 35 min`, `45 min`; `–` for none."""
+    if delta is None:
+        return "–"
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def nice_ticks(maximum: float, count: int) -> list[float]:
+    """Round axis steps (1, 2 or 5 times a power of ten) from 0 to at least `maximum`, about `count` of them."""
+    if maximum <= 0:
+        return [0, 1]
+    raw = maximum / max(count, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    if maximum >= 1:
+        step = max(step, 1)
+    top = math.ceil(maximum / step - 1e-9) * step
+    return [round(i * step, 6) for i in range(round(top / step) + 1)]
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _text_width(text: str, layout: Layout) -> float:
+    return len(text) * _CHAR * layout.font
+
+
+def _figure(
+    key: str,
+    title: str,
+    summary: str,
+    legend: Sequence[tuple[str, str]],
+    svgs: Sequence[str],
+    table: tuple[Sequence[str], Sequence[Sequence[str]]],
+) -> Markup:
+    """The chart as a figure: legend, its SVG layouts, a one-sentence caption and its data table."""
+    caption = f"pm-chart-{key}-caption"
+    keys = "".join(
+        f'<li><span class="pm-swatch {escape(css)}" aria-hidden="true"></span>{escape(label)}</li>'
+        for label, css in legend
     )
-    return Markup(svg)
+    headers, rows = table
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    return Markup(
+        f'<figure class="postmortem-chart" id="pm-chart-{key}">'
+        + (f'<ul class="pm-legend">{keys}</ul>' if legend else "")
+        + "".join(svg.replace("{caption}", caption) for svg in svgs)
+        + f'<figcaption id="{caption}"><strong>{escape(title)}.</strong> {escape(summary)}</figcaption>'
+        + f'<details class="pm-chart-data"><summary>{escape(title)}: the data</summary>'
+        + f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details></figure>"
+    )
 
 
-def _axis(maximum: int, plot_height: int) -> list[str]:
+def _svg(layout: Layout, height: float, title: str, body: list[str]) -> str:
+    """One layout of a chart; the wide one carries the `<title>` (a tooltip), both are named by the caption."""
+    tooltip = f"<title>{escape(title)}</title>" if layout is WIDE else ""
+    return (
+        f'<svg class="pm-chart-{layout.name}" role="img" aria-labelledby="{{caption}}" '
+        f'viewBox="0 0 {layout.width} {height:.0f}" font-size="{layout.font}" '
+        f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">{tooltip}{"".join(body)}</svg>'
+    )
+
+
+def _y_axis(layout: Layout, ticks: list[float]) -> tuple[list[str], Callable[[float], float]]:
+    """Gridlines and labels at `ticks`, and the function from a value to its y."""
+    top, bottom = _TOP + layout.font / 2, _TOP + layout.font / 2 + layout.plot_height
+
+    def y(value: float) -> float:
+        return bottom - value / ticks[-1] * (bottom - top)
+
     parts = []
-    steps = sorted({0, maximum // 2, maximum}) if maximum else [0]
-    for value in steps:
-        y = _TOP + plot_height - (value / maximum * plot_height if maximum else 0)
-        parts.append(f'<line class="pm-grid" x1="{_LEFT}" x2="{_WIDTH}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="pm-label" x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
+    for value in ticks:
+        parts.append(
+            f'<line class="pm-grid" x1="{layout.left}" x2="{layout.width}" y1="{y(value):.1f}" y2="{y(value):.1f}"/>'
+        )
+        parts.append(
+            f'<text class="pm-label" x="{layout.left - 5}" y="{y(value) + layout.font * 0.35:.1f}" '
+            f'text-anchor="end">{_number(value)}</text>'
+        )
+    return parts, y
+
+
+def _x_labels(layout: Layout, labels: Sequence[tuple[float, str]], baseline: float) -> list[str]:
+    """Labels along the x axis, as many as fit without touching (the first always), none cut at the edges."""
+    parts: list[str] = []
+    right_of_last = -math.inf
+    for x, label in labels:
+        half = _text_width(label, layout) / 2
+        centre = min(max(x, layout.left + half), layout.width - half)
+        if centre - half < right_of_last + layout.font:
+            continue
+        parts.append(
+            f'<text class="pm-label" x="{centre:.1f}" y="{baseline:.1f}" text-anchor="middle">{escape(label)}</text>'
+        )
+        right_of_last = centre + half
     return parts
-
-
-def _x_labels(labels: Sequence[str], step: float, offset: float) -> list[str]:
-    every = max(1, len(labels) // 12)
-    return [
-        f'<text class="pm-label" x="{_LEFT + offset + i * step:.1f}" y="{_HEIGHT - 8}" text-anchor="middle">'
-        f"{escape(label)}</text>"
-        for i, label in enumerate(labels)
-        if i % every == 0
-    ]
 
 
 def incidents_per_month(months: list[tuple[str, dict[str, int]]], css_class: Callable[[str], str]) -> Markup:
@@ -48,88 +144,170 @@ def incidents_per_month(months: list[tuple[str, dict[str, int]]], css_class: Cal
     severe first; `css_class` colours a severity)."""
     if not months:
         return Markup("")
-    plot_height = _HEIGHT - _TOP - _BOTTOM
-    maximum = max(sum(counts.values()) for _, counts in months) or 1
-    step = (_WIDTH - _LEFT) / len(months)
-    bar = max(step * 0.7, 1)
-    body = _axis(maximum, plot_height)
-    for i, (month, counts) in enumerate(months):
-        y: float = _TOP + plot_height
-        for severity, count in counts.items():
-            if not count:
-                continue
-            height = count / maximum * plot_height
-            y -= height
-            css = css_class(severity)
-            body.append(
-                f'<rect class="{css}" x="{_LEFT + i * step + (step - bar) / 2:.1f}" y="{y:.1f}" '
-                f'width="{bar:.1f}" height="{height:.1f}"><title>{escape(month)}: {count} {severity}</title></rect>'
-            )
-    body += _x_labels([m for m, _ in months], step, step / 2)
-    body += _legend([(severity, css_class(severity)) for severity in months[0][1]])
-    return _frame("Incidents per month by severity", body)
+    totals = [sum(counts.values()) for _, counts in months]
+    severities = list(months[0][1])
+    svgs = []
+    for layout in LAYOUTS:
+        ticks = nice_ticks(max(totals), 4)
+        body, y = _y_axis(layout, ticks)
+        step = (layout.width - layout.left) / len(months)
+        bar = max(step * 0.7, 1)
+        for i, (month, counts) in enumerate(months):
+            stacked = 0
+            for severity, count in counts.items():
+                if not count:
+                    continue
+                top = y(stacked + count)
+                body.append(
+                    f'<rect class="{css_class(severity)}" x="{layout.left + i * step + (step - bar) / 2:.1f}" '
+                    f'y="{top:.1f}" width="{bar:.1f}" height="{y(stacked) - top:.1f}">'
+                    f"<title>{escape(month)}: {count} {escape(severity)}</title></rect>"
+                )
+                stacked += count
+        baseline = y(0) + layout.font * 1.4
+        body += _x_labels(layout, [(layout.left + (i + 0.5) * step, m) for i, (m, _) in enumerate(months)], baseline)
+        svgs.append(_svg(layout, baseline + layout.font * 0.4, "Incidents per month by severity", body))
+    busiest = max(range(len(months)), key=lambda i: (totals[i], i))
+    summary = (
+        f"{sum(totals)} incidents from {months[0][0]} to {months[-1][0]}; "
+        f"the most in {months[busiest][0]} ({totals[busiest]})."
+        if sum(totals)
+        else f"No incidents from {months[0][0]} to {months[-1][0]}."
+    )
+    rows = [
+        [month, *(str(counts[s]) for s in severities), str(total)] for (month, counts), total in zip(months, totals)
+    ]
+    return _figure(
+        "incidents",
+        "Incidents per month by severity",
+        summary,
+        [(severity, css_class(severity)) for severity in severities],
+        svgs,
+        (["Month", *severities, "Total"], rows),
+    )
 
 
 def burndown(points: list[tuple[dt.date, int, int]]) -> Markup:
-    """Two lines over time: open and closed action items."""
+    """Two lines over time, open and closed action items, each point a month's end (the last one today).
+
+    The lines start at zero on the first day of the first month, before any post-mortem of the library
+    was written, so a library of one month draws a line too; every point is also marked.
+    """
     if not points:
         return Markup("")
-    plot_height = _HEIGHT - _TOP - _BOTTOM
-    maximum = max(max(open_, closed) for _, open_, closed in points) or 1
-    step = (_WIDTH - _LEFT - 10) / max(len(points) - 1, 1)
-    body = _axis(maximum, plot_height)
-    series = (("pm-open", [open_ for _, open_, _ in points]), ("pm-closed", [closed for _, _, closed in points]))
-    for css, counts in series:
-        coords = " ".join(
-            f"{_LEFT + i * step:.1f},{_TOP + plot_height - count / maximum * plot_height:.1f}"
-            for i, count in enumerate(counts)
-        )
-        body.append(f'<polyline class="{css}" fill="none" points="{coords}"/>')
-    body += _x_labels([f"{day:%Y-%m}" for day, _, _ in points], step, 0)
-    body += _legend([("open", "pm-open"), ("closed", "pm-closed")])
-    return _frame("Open and closed action items over time", body)
+    first = points[0][0].replace(day=1)
+    series = [(first, 0, 0), *points]
+    span = max((series[-1][0] - first).days, 1)
+    svgs = []
+    for layout in LAYOUTS:
+        ticks = nice_ticks(max(max(o, c) for _, o, c in series), 4)
+        body, y = _y_axis(layout, ticks)
+        right = layout.width - layout.font  # room for the last point's marker
+
+        def x(day: dt.date, layout: Layout = layout, right: float = right) -> float:
+            return layout.left + (day - first).days / span * (right - layout.left)
+
+        for css, counts, name in (
+            ("pm-closed", [(day, c) for day, _, c in series], "closed"),
+            ("pm-open", [(day, o) for day, o, _ in series], "open"),
+        ):
+            coords = " ".join(f"{x(day):.1f},{y(count):.1f}" for day, count in counts)
+            body.append(f'<polyline class="{css}" fill="none" points="{coords}"/>')
+            body += [
+                f'<circle class="{css}" cx="{x(day):.1f}" cy="{y(count):.1f}" r="3">'
+                f"<title>{day}: {count} {name}</title></circle>"
+                for day, count in counts[1:]
+            ]
+        month_starts = sorted({day.replace(day=1) for day, _, _ in points})
+        baseline = y(0) + layout.font * 1.4
+        body += _x_labels(layout, [(x(day), f"{day:%Y-%m}") for day in month_starts], baseline)
+        svgs.append(_svg(layout, baseline + layout.font * 0.4, "Open and closed action items over time", body))
+    last, peak = points[-1], max(points, key=lambda p: (p[1], p[0]))
+    summary = (
+        f"On {last[0]}: {last[1]} open and {last[2]} closed; the most open at a month's end: {peak[1]}, on {peak[0]}."
+    )
+    return _figure(
+        "burndown",
+        "Open and closed action items over time",
+        summary,
+        [("open", "pm-open"), ("closed", "pm-closed")],
+        svgs,
+        (["Date", "Open", "Closed"], [[str(day), str(o), str(c)] for day, o, c in points]),
+    )
 
 
-def durations(rows: list[tuple[str, float | None, float | None]]) -> Markup:
-    """Horizontal bars per incident: time to detect and time to mitigate, in hours."""
+def durations(rows: list[tuple[str, dt.timedelta | None, dt.timedelta | None]]) -> Markup:
+    """Horizontal bars per incident (its label above them): time to detect drawn over time to mitigate."""
     rows = [row for row in rows if row[1] is not None or row[2] is not None]
     if not rows:
         return Markup("")
-    line = 22
-    height = _TOP + len(rows) * line + _BOTTOM
-    label_width = 220
-    maximum = max(max(v or 0 for v in (d, m)) for _, d, m in rows) or 1
-    scale = (_WIDTH - label_width - 60) / maximum
-    body = []
-    for i, (label, detect, mitigate) in enumerate(rows):
-        y = _TOP + i * line
-        body.append(
-            f'<text class="pm-label" x="{label_width - 6}" y="{y + 14}" text-anchor="end">{escape(label)}</text>'
-        )
-        # The longer bar (mitigate) first, detect drawn over it.
-        for value, css, name in ((mitigate, "pm-mitigate", "to mitigate"), (detect, "pm-detect", "to detect")):
-            if value is None:
-                continue
-            body.append(
-                f'<rect class="{css}" x="{label_width}" y="{y + 3}" width="{max(value * scale, 1):.1f}" '
-                f'height="14"><title>{escape(label)}: {value:.1f} h {name}</title></rect>'
+    hours = [max((v.total_seconds() / 3600 for v in (d, m) if v is not None), default=0) for _, d, m in rows]
+    values = [f"{duration(d)} / {duration(m)}" for _, d, m in rows]
+    svgs = []
+    for layout in LAYOUTS:
+        line = layout.font * 1.3
+        row_height = line + 16 + 8
+        ticks = nice_ticks(max(hours), 3 if layout is NARROW else 5)
+        room = max(_text_width(v, layout) for v in values) + 6
+        scale = (layout.width - room - 1) / ticks[-1]
+        top = 4.0
+        bottom = top + len(rows) * row_height
+        body = []
+        for tick in ticks:
+            x = 1 + tick * scale
+            body.append(f'<line class="pm-grid" x1="{x:.1f}" x2="{x:.1f}" y1="{top:.1f}" y2="{bottom:.1f}"/>')
+        for i, ((label, detect, mitigate), text) in enumerate(zip(rows, values)):
+            y = top + i * row_height
+            body.append(f'<text class="pm-label pm-strong" x="1" y="{y + layout.font:.1f}">{escape(label)}</text>')
+            bars = [
+                (v, css, name)
+                for v, css, name in ((mitigate, "pm-mitigate", "to mitigate"), (detect, "pm-detect", "to detect"))
+                if v is not None
+            ]
+            for value, css, name in sorted(
+                bars, key=lambda bar: -bar[0].total_seconds()
+            ):  # the shorter drawn over the longer
+                width = max(value.total_seconds() / 3600 * scale, 1)
+                body.append(
+                    f'<rect class="{css}" x="1" y="{y + line:.1f}" width="{width:.1f}" height="14">'
+                    f"<title>{escape(label)}: {duration(value)} {name}</title></rect>"
+                )
+            end = 1 + hours[i] * scale + 6
+            body.append(f'<text class="pm-label" x="{end:.1f}" y="{y + line + 11:.1f}">{escape(text)}</text>')
+        baseline = bottom + layout.font * 1.2
+        labels = [(1 + tick * scale, f"{_number(tick)} h") for tick in ticks]
+        body += _x_labels(Layout(layout.name, layout.width, layout.font, 0, layout.plot_height), labels, baseline)
+        svgs.append(
+            _svg(
+                layout,
+                baseline + layout.font * 0.4,
+                "Time to detect and to mitigate per incident, most recent first (hours)",
+                body,
             )
-        longest = max(v for v in (detect, mitigate) if v is not None)
-        body.append(
-            f'<text class="pm-label" x="{label_width + longest * scale + 6:.1f}" y="{y + 14}">'
-            f"{_hours(detect)} / {_hours(mitigate)}</text>"
         )
-    return _frame("Time to detect and to mitigate per incident, most recent first (hours)", body, height)
+    detects = [d for _, d, _ in rows if d is not None]
+    mitigates = [m for _, _, m in rows if m is not None]
+    summary = (
+        f"The {len(rows)} latest incidents with response timestamps, newest first: median "
+        f"{duration(_median(detects))} to detect and {duration(_median(mitigates))} to mitigate"
+    )
+    if mitigates:
+        label, _, longest = max(rows, key=lambda row: row[2] or dt.timedelta())
+        summary += f"; the longest to mitigate: {label}, {duration(longest)}"
+    summary += "."
+    return _figure(
+        "durations",
+        "Time to detect and to mitigate",
+        summary,
+        [("time to detect", "pm-detect"), ("time to mitigate", "pm-mitigate")],
+        svgs,
+        (
+            ["Incident", "Time to detect", "Time to mitigate"],
+            [[label, duration(d), duration(m)] for label, d, m in rows],
+        ),
+    )
 
 
-def _hours(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} h"
-
-
-def _legend(items: list[tuple[str, str]]) -> list[str]:
-    parts = []
-    for i, (label, css) in enumerate(items):
-        x = _LEFT + 8 + i * 90
-        parts.append(f'<rect class="{css}" x="{x}" y="2" width="10" height="10"/>')
-        parts.append(f'<text class="pm-label" x="{x + 14}" y="11">{escape(label)}</text>')
-    return parts
+def _median(values: list[dt.timedelta]) -> dt.timedelta | None:
+    # typeshed's `median` takes numbers only; timedeltas have the `+` and `/ 2` it uses
+    return statistics.median(values) if values else None  # type: ignore[type-var]

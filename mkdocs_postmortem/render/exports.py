@@ -16,17 +16,20 @@ import email.utils
 import io
 import json
 import os
+import posixpath
 import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ..library import ActionRef, Library
+from ..drafts import drafts_json
+from ..library import ActionRef, Entry, Library
 from ..model import Finding, front_matter_schema
+from ..regulation import clocks
 from ..report import spreadsheet_safe
 from ..template import ActionState
 from ..text import exportable, slugify
@@ -36,12 +39,18 @@ SCHEMA_VERSION: Final = 1
 
 @dataclass(frozen=True)
 class Site:
-    """What the exports say of the site: its name, its URL (links are absolute when it has one) and
-    what it is about."""
+    """What the exports say of the site: its name, its URL (links are absolute when it has one, else
+    relative to `folder`, where the exports are written) and what it is about."""
 
     name: str
     url: str | None
     description: str
+    folder: str = ""  # the post-mortem folder of the site, relative to its root
+
+    def link(self, url: str) -> str:
+        """A site-relative URL as an export's link: absolute with a `site_url`, else relative to the
+        export's own file, so that it resolves wherever the site is served."""
+        return absolute(url, self.url) if self.url else relative_to(url, self.folder)
 
 
 class _Exportable(BaseModel):
@@ -76,6 +85,58 @@ class ExportPostMortem(_Exportable):
     legacy: bool = Field(description="Kept as it is (the `legacy` option): only its front matter was checked.")
     findings: list[Finding]
     action_items: list[ExportActionItem]
+    ai: dict[str, object] | None = Field(
+        default=None, description="The AI-incident profile as written (`ai:`), or null; see the README's field mapping."
+    )
+    reports: list[dict[str, object]] = Field(
+        default_factory=list, description="The reports made to regulators (`reports:`), oldest first."
+    )
+    clocks: list[ExportClock] = Field(default_factory=list, description="The regulators' clocks that run for it.")
+
+
+class ExportClock(_Exportable):
+    regulation: Literal["eu_ai_act_art73", "gdpr_art33"]
+    category: str | None = Field(description="Article 73's category (general, death, …); null for GDPR.")
+    aware: dt.datetime
+    due: dt.datetime
+    state: Literal["due", "due_soon", "overdue", "on_time", "late"]
+    complete_pending: bool
+
+
+def _clean(value: object) -> object:
+    """A JSON tree with every text as every export may carry it (`text.exportable`)."""
+    if isinstance(value, str):
+        return exportable(value)
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
+
+
+def _profile_fields(entry: Entry, library: Library) -> dict[str, Any]:
+    """The AI profile, the reports and the clocks of a post-mortem, for its JSON record."""
+    meta = entry.postmortem.meta
+    if meta is None:
+        return {}
+    return {
+        "ai": _clean(meta.ai.model_dump(mode="json", exclude_unset=True)) if meta.ai else None,
+        "reports": [
+            _clean(r.model_dump(mode="json", exclude_none=True))
+            for r in sorted(meta.reports, key=lambda r: r.submitted)
+        ],
+        "clocks": [
+            ExportClock(
+                regulation=clock.regulation,
+                category=clock.category,
+                aware=clock.aware,
+                due=clock.due,
+                state=clock.state(library.today),
+                complete_pending=clock.complete_pending,
+            )
+            for clock in clocks(entry.postmortem, library.regulation)
+        ],
+    }
 
 
 class ExportDocument(BaseModel):
@@ -91,6 +152,16 @@ def absolute(url: str, site_url: str | None) -> str:
     return f"{site_url.rstrip('/')}/{url}" if site_url else url
 
 
+def relative_to(url: str, folder: str) -> str:
+    """A site-relative URL (`postmortems/a/#action-2`) as seen from a file in `folder` (`postmortems`):
+    `a/#action-2`."""
+    path, hash_, fragment = url.partition("#")
+    relative = posixpath.relpath(path or ".", folder or ".")
+    if path.endswith("/") or not path:
+        relative = "./" if relative == "." else relative + "/"
+    return relative + hash_ + fragment
+
+
 def _state(ref: ActionRef) -> Literal["open", "in_progress", "done", "wont_do"]:
     return (ref.item.state or ActionState.OPEN).value
 
@@ -103,7 +174,7 @@ def postmortems_json(library: Library, site: Site) -> str:
         postmortems=[
             ExportPostMortem(
                 path=entry.path,
-                url=absolute(entry.url, site.url),
+                url=site.link(entry.url),
                 title=entry.title,
                 agent=entry.postmortem.meta.agent if entry.postmortem.meta else None,
                 severity=entry.postmortem.meta.severity if entry.postmortem.meta else None,
@@ -112,7 +183,8 @@ def postmortems_json(library: Library, site: Site) -> str:
                 status=entry.postmortem.meta.status.value if entry.postmortem.meta else None,
                 legacy=entry.postmortem.legacy,
                 findings=entry.findings,
-                action_items=[_export_item(action_row(ref, site.url)) for ref in by_entry.get(entry.path, [])],
+                action_items=[_export_item(action_row(ref, site.url, site)) for ref in by_entry.get(entry.path, [])],
+                **_profile_fields(entry, library),
             )
             for entry in library.entries
         ],
@@ -141,15 +213,25 @@ class ActionRow(_Exportable):
     )
     path: str = Field(description="The post-mortem's source file, relative to the project.")
     legacy: bool = Field(description="Its post-mortem is kept as it is (the `legacy` option).")
+    ticket: str = Field("", description="Its ticket (`owner/repo#12`, `group/project#3`, `OPS-123`), or empty.")
+    ticket_state: Literal["open", "closed", "missing", ""] = Field(
+        "", description="The ticket's state at the last `mkdocs-postmortem sync` (missing: not found), or empty."
+    )
 
 
-def action_row(ref: ActionRef, site_url: str | None) -> ActionRow:
+def action_row(ref: ActionRef, site_url: str | None, site: Site | None = None) -> ActionRow:
+    """An item as a row; its links absolute with a `site_url`, else relative to `site`'s folder for an
+    export (`Site.link`), or to the site's root."""
+
+    def link(url: str) -> str:
+        return site.link(url) if site else absolute(url, site_url)
+
     meta = ref.entry.postmortem.meta
     return ActionRow(
         agent=meta.agent if meta else "",
         severity=meta.severity if meta else "",
         postmortem=ref.entry.title,
-        postmortem_url=absolute(ref.entry.url, site_url),
+        postmortem_url=link(ref.entry.url),
         number=ref.item.number,
         action=ref.item.action,
         owner=ref.owner,
@@ -157,10 +239,12 @@ def action_row(ref: ActionRef, site_url: str | None) -> ActionRow:
         status=_state(ref),
         completed=ref.item.completed,
         days_overdue=ref.overdue_days,
-        url=absolute(ref.url, site_url),
+        url=link(ref.url),
         due_text="" if ref.item.due_date and ref.item.due.strip() == ref.item.due_date.isoformat() else ref.item.due,
         path=ref.entry.path,
         legacy=ref.entry.postmortem.legacy,
+        ticket=ref.ticket.text if ref.ticket else "",
+        ticket_state=ref.ticket_state.state if ref.ticket_state else "",
     )
 
 
@@ -189,8 +273,9 @@ def action_rows_json(rows: Iterable[ActionRow]) -> str:
 
 
 def action_items_csv(library: Library, site: Site) -> str:
-    """Every action item as an `ActionRow`."""
-    return action_rows_csv(action_row(ref, site.url) for ref in library.actions)
+    """Every action item as an `ActionRow`, after a byte-order mark: spreadsheets (Excel) then read the
+    file as UTF-8, `—` and `✅` intact."""
+    return "\ufeff" + action_rows_csv(action_row(ref, site.url, site) for ref in library.actions)
 
 
 def action_items_ics(library: Library, site: Site) -> str:
@@ -221,7 +306,7 @@ def action_items_ics(library: Library, site: Site) -> str:
                 f"Post-mortem: {ref.entry.title}\nAgent: {meta.agent if meta else ''}"
             ),
         )
-        event.add("url", exportable(absolute(ref.url, site.url)))
+        event.add("url", exportable(site.link(ref.url)))
         if meta:
             event.add("categories", [exportable(meta.agent)])
         calendar.add_component(event)
@@ -239,12 +324,17 @@ def _element(parent: ET.Element, tag: str, text: str, **attributes: str) -> None
     ET.SubElement(parent, tag, attributes).text = exportable(text)
 
 
+DUBLIN_CORE: Final = "http://purl.org/dc/elements/1.1/"
+ET.register_namespace("dc", DUBLIN_CORE)
+
+
 def feed_xml(library: Library, site: Site) -> str:
-    """An RSS 2.0 feed of post-mortems by write-up date, newest first (like mkdocs-rss-plugin's)."""
+    """An RSS 2.0 feed of post-mortems by write-up date, newest first (like mkdocs-rss-plugin's); each
+    item's author, a name, as `dc:creator`."""
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
     _element(channel, "title", f"{site.name}: post-mortems")
-    _element(channel, "link", absolute("", site.url) or "./")
+    _element(channel, "link", site.link(f"{site.folder}/" if site.folder else ""))
     _element(channel, "description", site.description)
     _element(channel, "generator", "mkdocs-postmortem")
     build = dt.datetime.combine(library.today, dt.time(), tzinfo=dt.UTC)
@@ -255,12 +345,12 @@ def feed_xml(library: Library, site: Site) -> str:
         assert meta is not None
         item = ET.SubElement(channel, "item")
         _element(item, "title", entry.title)
-        link = absolute(entry.url, site.url)
+        link = site.link(entry.url)
         _element(item, "link", link)
         _element(item, "guid", link, isPermaLink="true" if site.url else "false")
         published = dt.datetime.combine(meta.date, dt.time(), tzinfo=dt.UTC)
         _element(item, "pubDate", email.utils.format_datetime(published))
-        _element(item, "author", meta.author)
+        _element(item, f"{{{DUBLIN_CORE}}}creator", meta.author)  # RSS 2.0's <author> must be an e-mail address
         summary = " ".join(entry.postmortem.summary.text.split()) if entry.postmortem.summary else ""
         _element(item, "description", f"{meta.severity} · {meta.agent} · {meta.status.value}. {summary}")
         for category in (meta.agent, meta.severity, *meta.tags):
@@ -288,6 +378,11 @@ EXPORTS: dict[str, Export] = {
     "ics": Export("action-items.ics", "an iCalendar event per open action item on its due date", action_items_ics),
     "rss": Export("feed.xml", "an RSS 2.0 feed of post-mortems, newest first", feed_xml),
     "schema": Export("postmortem.schema.json", "the front matter's JSON Schema, for editors", schema_json),
+    "drafts": Export(
+        "report-drafts.json",
+        "the regulators' report drafts, for legal review",
+        lambda library, site: drafts_json(library),
+    ),
 }
 """The exports by the name the `exports` option gives them, in the order they are written."""
 

@@ -21,12 +21,15 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from ..drafts import ReportDraft, draft_slug, report_drafts
 from ..library import ActionRef, Entry, Library, RegisterRow, response_times
 from ..model import Finding, FrontMatter, Level, RegulatoryLine, RenderedFacts
+from ..profile import AUTONOMY_LABELS, DEPLOYMENT_LABELS, AiProfile
 from ..report import describe_counts
 from ..template import ActionState, Key, Template
 from ..text import plural, slugify
-from . import charts, environment, md_link
+from ..tickets import Tickets
+from . import charts, environment, md_link, regulatory
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,10 @@ ACTION_HEADERS = {
     "owner": "Owner",
     "state": "Status",
     "status": "Status",
+    "outcome": "Outcome",
     "postmortem": "Post-mortem",
     "agent": "Agent",
+    "ticket": "Ticket",
 }
 ENTRY_HEADERS = {
     "incident": "Incident",
@@ -69,10 +74,30 @@ ENTRY_HEADERS = {
     "on_time": "Written on time",
     "applicable": "Applicable",
     "art73": "Article 73 report due",
+    "clocks": "Reports owed",
+    "reports": "Reports made",
+    "draft": "Draft",
     "eu_ai_act": "EU AI Act Article 73",
     "sector": "Sector regulations",
     "internal_audit": "Internal audit",
 }
+PROFILE_HEADERS = {"harm": "Harm", "autonomy": "Autonomy", "deployment": "Deployment", "data_exposed": "Data exposed"}
+COLUMN_CLASSES = {
+    "due": "pm-date",
+    "completed": "pm-date",
+    "incident": "pm-date",
+    "severity": "pm-nowrap",
+    "state": "pm-nowrap",
+    "items": "pm-nowrap",
+    "health": "pm-nowrap",
+    "on_time": "pm-nowrap",
+    "count": "pm-nowrap",
+}
+"""How a column's cells behave in `blocks/table.html` (a column not named: plain text that wraps):
+`pm-date` and `pm-nowrap` never wrap; the table's primary column (`pm-primary`: the action of an
+action table, the title of a post-mortem table) keeps room for its words on wide screens and leads
+the row on narrow ones, where each row is a block with the other cells after it, each labelled
+with its header. A page adding a column of its own adds its key here."""
 _PLACEHOLDER = re.compile(r"<!-- postmortem-block-(\d+) -->")
 
 
@@ -210,7 +235,7 @@ class Renderer:
             "burndown": charts.burndown(library.burndown()),
             "durations": charts.durations(
                 [
-                    (f"{meta.agent} {meta.incident_date}", hours(times.detect), hours(times.mitigate))
+                    (f"{meta.agent} {meta.incident_date}", times.detect, times.mitigate)
                     for entry in newest_first
                     if (meta := entry.postmortem.meta) and (times := response_times(entry))
                 ][:DURATION_CHART_INCIDENTS]
@@ -235,7 +260,8 @@ class Renderer:
             href = relative_url(ref.entry.url, base)
             cells = {
                 "due": due(ref),
-                "completed": Markup(escape(ref.item.completed or "")),
+                "completed": completed(ref),
+                "outcome": Markup(escape(without_date(ref.item.status, ref.item.completed))),
                 "action": Markup(
                     f'<a href="{escape(href)}#{escape(ref.anchor)}">{escape(ref.item.action or ref.item.number)}</a>'
                 ),
@@ -244,6 +270,7 @@ class Renderer:
                 "status": Markup(escape(ref.item.status)),
                 "postmortem": Markup(f'<a href="{escape(href)}">{escape(ref.entry.title)}</a>'),
                 "agent": Markup(escape(meta.agent if meta else "")),
+                "ticket": ticket_cell(ref, self.library.tickets),
             }
             self._action_cells[key] = cells
         return cells
@@ -354,24 +381,87 @@ class PageContext:
         recent = self.today - dt.timedelta(days=RECENT_DAYS)
         return [ref for ref in refs if (ref.item.completed or ref.item.due_date or dt.date.min) >= recent]
 
-    def actions_table(self, refs: Sequence[ActionRef], columns: Sequence[str]) -> Markup:
-        """A table of action items; `columns` of `ACTION_HEADERS`: due, completed, action (linked to its
-        row), owner, state (open, in progress, …), status (the cell as written), postmortem, agent."""
+    @staticmethod
+    def newest_done_first(refs: Iterable[ActionRef]) -> list[ActionRef]:
+        """Closed items by completion date, newest first; those without one at the end (their `completed`
+        cell says so)."""
+        return sorted(
+            refs, key=lambda ref: (ref.item.completed is None, -(ref.item.completed or dt.date.min).toordinal())
+        )
+
+    def actions_table(self, refs: Sequence[ActionRef], columns: Sequence[str], anchor: str | None = None) -> Markup:
+        """A table of action items; `columns` of `ACTION_HEADERS`: due, completed (or "no date given"),
+        action (linked to its row), owner, state (open, in progress, …), status (the cell as written),
+        outcome (the cell as written without the date the completed column shows), postmortem, agent.
+        `anchor`: the table's id, for links to the rows a count counts."""
         rows = [self._renderer.cells_for_action(ref, self._page_url) for ref in refs]
-        return self._table(columns, ACTION_HEADERS, rows, "actions")
+        return self._table(columns, ACTION_HEADERS, rows, "actions", "action", anchor)
 
     def entries_table(
-        self, entries: Sequence[Entry], columns: Sequence[str], extra: dict[str, dict[str, Markup]] | None = None
+        self,
+        entries: Sequence[Entry],
+        columns: Sequence[str],
+        extra: dict[str, dict[str, Markup]] | None = None,
+        anchor: str | None = None,
     ) -> Markup:
         """A table of post-mortems; `columns` of `ENTRY_HEADERS`: incident, agent, severity, status,
         postmortem, items, health, on_time, and those that `extra` (post-mortem path → column → cell,
-        from `register_cells` or `register_lines`) gives."""
+        from `register_cells` or `register_lines`) gives. `anchor`: the table's id."""
         rows = [
             self._renderer.cells_for_entry(entry, self._page_url) | (extra or {}).get(entry.path, {})
             for entry in entries
         ]
         questions = {key: q.label for key, q in self._renderer.library.template.regulatory.items()}
-        return self._table(columns, questions | ENTRY_HEADERS, rows, "postmortems")
+        return self._table(columns, questions | ENTRY_HEADERS, rows, "postmortems", "postmortem", anchor)
+
+    def table(
+        self,
+        columns: Sequence[str],
+        headers: dict[str, str],
+        rows: Sequence[dict[str, Markup]],
+        primary: str | None = None,
+        anchor: str | None = None,
+    ) -> Markup:
+        """A table of other rows in the library's table pattern (`blocks/table.html`): `rows` map each of
+        `columns` to a cell (`Markup`; other values are escaped), `headers` each column to its header,
+        `primary` names the column that leads a row on narrow screens (`COLUMN_CLASSES` the others')."""
+        cells = [{column: escape(row.get(column, "")) for column in columns} for row in rows]
+        return self._table(columns, headers, cells, "rows", primary, anchor)
+
+    def profile_table(self, dimension: str, anchor: str | None = None) -> Markup:
+        """Post-mortems by a field of their AI profile (`library.by_profile`: harm, autonomy, deployment,
+        data_exposed): each value, how many, and the post-mortems themselves, linked."""
+        rows = [
+            {
+                "value": Markup(escape(label)),
+                "count": Markup(len(entries)),
+                "postmortems": Markup(", ").join(
+                    self._renderer.cells_for_entry(entry, self._page_url)["postmortem"] for entry in entries
+                ),
+            }
+            for label, entries in self._renderer.library.by_profile(dimension).items()
+        ]
+        headers = {"value": PROFILE_HEADERS[dimension], "count": "Incidents", "postmortems": "Post-mortems"}
+        return self._table(["value", "count", "postmortems"], headers, rows, "profile", "value", anchor)
+
+    @staticmethod
+    def profile_words(profile: AiProfile) -> str:
+        """An AI profile in a line: `claude-sonnet-4 by Anthropic; acts autonomously; customer-facing;
+        authority: funds, external comms`."""
+        model = " ".join(part for part in (profile.model, profile.model_version) if part)
+        parts = [f"{model} by {profile.provider}" if model and profile.provider else model or profile.provider or ""]
+        parts.append(AUTONOMY_LABELS.get(profile.autonomy or "", "").lower())
+        parts.append(DEPLOYMENT_LABELS.get(profile.deployment or "", "").lower())
+        if profile.authority:
+            parts.append("authority: " + ", ".join(scope.replace("_", " ") for scope in profile.authority))
+        return "; ".join(part for part in parts if part) or "no details recorded"
+
+    @staticmethod
+    def count_link(count: int, noun: str, anchor: str | None, plural_form: str | None = None) -> Markup:
+        """`plural(count, noun)` as a link to `#anchor`, the rows it counts; plain text when there are none
+        (a zero, or no anchor)."""
+        text = escape(plural(count, noun, plural_form))
+        return Markup(f'<a href="#{escape(anchor)}">{text}</a>') if count and anchor else text
 
     def link(self, entry: Entry) -> Markup:
         """A Markdown link to a post-mortem, titled with its title."""
@@ -401,14 +491,45 @@ class PageContext:
         """The count and its noun: `1 incident`, `3 incidents` (`plural_form` for a noun without an s)."""
         return plural(count, noun, plural_form)
 
+    def register_cells(self, rows: Iterable[RegisterRow]) -> dict[str, dict[str, Markup]]:
+        """`entries_table`'s `extra` cells of register rows: `applicable` (the applicable regulations),
+        `clocks` (each regulator's clock: due, submitted on time or late, complete report pending),
+        `art73` (the Article 73 clock alone), `reports` (the reports made) and `draft` (a link to the
+        row's report draft, when it has one)."""
+        today = self.today
+        drafts = self._renderer.urls.get("regulatory-register.md", "")
+        cells = {}
+        for row in rows:
+            has_draft = bool(row.clocks or row.reports)
+            here = drafts == self._page_url
+            href = f"{'' if here else relative_url(drafts, self._page_url)}#{draft_anchor(draft_slug(row.entry))}"
+            cells[row.entry.path] = {
+                "applicable": Markup(escape(applicable_labels(row))),
+                "clocks": regulatory.clocks_cell(row, today),
+                "art73": regulatory.art73_cell(row, today),
+                "reports": regulatory.reports_cell(row),
+                "draft": Markup('<a href="{}">draft</a>').format(href) if has_draft and drafts else Markup("–"),
+            }
+        return cells
+
+    def report_drafts(self) -> list[ReportDraft]:
+        """The report drafts (`drafts.ReportDraft`): one per post-mortem with a regulator's clock or a
+        recorded report, newest incident first."""
+        return report_drafts(self._renderer.library)
+
+    def doc_link(self, src_uri: str, text: str) -> Markup:
+        """A Markdown link to any page of the docs by its path (`postmortems/2026-10-19-x.md`)."""
+        return md_link(text, src_uri, self._page_uri)
+
+    def export_link(self, file: str, text: str) -> Markup:
+        """An HTML link to one of the library's exports (`report-drafts.json`), relative to this page."""
+        href = relative_url(f"{self._renderer.folder}/{file}", self._page_url)
+        return Markup('<a href="{}">{}</a>').format(href, text)
+
     @staticmethod
-    def register_cells(rows: Iterable[RegisterRow]) -> dict[str, dict[str, Markup]]:
-        """`entries_table`'s `extra` cells of register rows: `applicable` (the applicable regulations)
-        and `art73` (the Article 73 report's deadline)."""
-        return {
-            row.entry.path: {"applicable": Markup(escape(applicable_labels(row))), "art73": Markup(escape(art73(row)))}
-            for row in rows
-        }
+    def draft_anchor(slug: str) -> str:
+        """The anchor of a draft's section on the regulatory register (`draft-2026-10-19-clinical-intake`)."""
+        return draft_anchor(slug)
 
     @staticmethod
     def register_lines(rows: Iterable[RegisterRow]) -> dict[str, dict[str, Markup]]:
@@ -436,10 +557,28 @@ class PageContext:
         return self._renderer.block(self._rendered, self._renderer.charts["durations"])
 
     def _table(
-        self, columns: Sequence[str], headers: dict[str, str], rows: list[dict[str, Markup]], kind: str
+        self,
+        columns: Sequence[str],
+        headers: dict[str, str],
+        rows: list[dict[str, Markup]],
+        kind: str,
+        primary: str | None = None,
+        anchor: str | None = None,
     ) -> Markup:
+        classes = {column: "pm-primary" if column == primary else COLUMN_CLASSES.get(column, "") for column in columns}
+        cell_attributes = {
+            column: (Markup(' class="{}"').format(css) if css else Markup(""))
+            + (Markup(' data-label="{}"').format(headers[column]) if css != "pm-primary" else "")
+            for column, css in classes.items()
+        }
         html = self._renderer.html.get_template("blocks/table.html").render(
-            columns=columns, headers=headers, rows=rows, kind=kind
+            columns=columns,
+            headers=headers,
+            rows=rows,
+            kind=kind,
+            classes=classes,
+            cell_attributes=cell_attributes,
+            anchor=anchor,
         )
         return self._renderer.block(self._rendered, html)
 
@@ -506,11 +645,44 @@ def due(ref: ActionRef) -> Markup:
     return Markup(text)
 
 
-def duration(delta: dt.timedelta | None) -> str:
-    if delta is None:
-        return "–"
-    minutes = int(delta.total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+def ticket_cell(ref: ActionRef, tickets: Tickets) -> Markup:
+    """The item's ticket (linked), its state at the last sync, and a mark where the two disagree."""
+    if ref.ticket is None:
+        return Markup("")
+    url = tickets.url(ref.ticket)
+    text = escape(ref.ticket.text)
+    cell = Markup(f'<a href="{escape(url)}">{text}</a>') if url else Markup(text)
+    state = ref.ticket_state
+    if state is not None:
+        closed = f" {state.closed_at.date().isoformat()}" if state.state == "closed" and state.closed_at else ""
+        cell += Markup(f" ({escape(state.state.replace('missing', 'not found'))}{escape(closed)})")
+    if ref.drift:
+        why = "; ".join(finding.message for finding in ref.drift)
+        cell += Markup(f' <span class="pm-attention" title="{escape(why)}">⚠ drift</span>')
+    return cell
+
+
+duration = charts.duration  # one format on every page and chart: `24 h 35 min`
+
+
+def completed(ref: ActionRef) -> Markup:
+    """A closed item's completion date, or that its status cell gives none; empty for an open item."""
+    if ref.item.completed:
+        return Markup(escape(ref.item.completed.isoformat()))
+    return Markup("") if ref.is_open else Markup('<span class="pm-muted">no date given</span>')
+
+
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+_LOOSE_ENDS = re.compile(r"[\s,;:—–-]+$")
+
+
+def without_date(status: str, day: dt.date | None) -> str:
+    """A status cell without the completion date another column shows: `✅ Done (2026-08-15)` → `✅ Done`,
+    `Done (shipped 2026-08-15)` → `Done (shipped)`."""
+    if day is None:
+        return status
+    text = _EMPTY_BRACKETS.sub("", status.replace(day.isoformat(), ""))
+    return _LOOSE_ENDS.sub("", " ".join(text.replace("( ", "(").replace(" )", ")").split()))
 
 
 def regulatory_cell(lines: Sequence[RegulatoryLine]) -> Markup:
@@ -530,14 +702,5 @@ def applicable_labels(row: RegisterRow) -> str:
     return ", ".join(line.label for lines in row.answers.values() for line in lines if line.applicable)
 
 
-def art73(row: RegisterRow) -> str:
-    if row.art73_deadline is None or row.days_left is None:
-        return "–"
-    category = (row.art73_category or "general").replace("_", " ")
-    left = row.days_left
-    when = f"{plural(left, 'day')} left" if left > 0 else "due today" if left == 0 else f"{plural(-left, 'day')} past"
-    return f"{row.art73_deadline} ({category}; aware {row.awareness}; {when})"
-
-
-def hours(delta: dt.timedelta | None) -> float | None:
-    return None if delta is None else round(delta.total_seconds() / 3600, 1)
+def draft_anchor(slug: str) -> str:
+    return f"draft-{slug}"

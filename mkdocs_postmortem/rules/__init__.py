@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ..model import Finding, Level, PostMortem
 from ..text import printable
-from . import actions, frontmatter, narrative, process, regulatory, rendering, signoff, structure
+from . import actions, frontmatter, narrative, process, profile, regulatory, rendering, signoff, structure, tickets
 from .base import LIBRARY_VIEW, Context, Library, Rule, Scope, Violation, rule
 
 __all__ = ["RULES", "Context", "Library", "Rule", "RuleSet", "Scope", "Violation", "finding_order", "rule", "run_rules"]
@@ -90,6 +90,7 @@ RULES = RuleSet(
         frontmatter.header_matches,
         frontmatter.duplicate_incident,
         frontmatter.inferred_front_matter,
+        profile.ai_profile_required,
         structure.section_missing,
         structure.placeholder,
         structure.summary_length,
@@ -112,8 +113,23 @@ RULES = RuleSet(
         actions.upstream_update,
         actions.action_overdue,
         actions.unknown_owner,
+        tickets.ticket_reference,
+        tickets.ticket_not_found,
+        tickets.done_but_ticket_open,
+        tickets.ticket_closed_item_open,
+        tickets.ticket_assignee,
+        tickets.ticket_required,
+        tickets.ticket_states_old,
+        tickets.ticket_not_synced,
         regulatory.regulatory_line,
         regulatory.na_without_reasoning,
+        profile.data_protection_not_considered,
+        profile.harm_not_in_impact,
+        profile.serious_harm_but_na,
+        regulatory.report_due,
+        regulatory.report_due_soon,
+        regulatory.report_overdue,
+        regulatory.complete_report_pending,
         signoff.sign_off,
         signoff.sign_off_before_write_up,
         process.write_up_deadline_rule,

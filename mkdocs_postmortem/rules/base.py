@@ -11,7 +11,9 @@ from functools import cached_property
 from typing import Literal
 
 from ..model import Level, PostMortem
+from ..regulation import RegulationOptions
 from ..template import Template, default_template
+from ..tickets import Tickets
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,10 @@ class Context:
     owners: dict[str, str] | None = None  # folded name or alias → person, when a people file is given
     markdown_extensions: frozenset[str] = frozenset()  # the site's, by short name: how MkDocs renders
     library: Library = field(default_factory=Library)
+    regulation: RegulationOptions = field(default_factory=RegulationOptions)  # which regulators' clocks run
+    ai_required: dict[str, tuple[str, ...]] = field(default_factory=dict)  # severity → `ai:` fields it needs
     rule_names: frozenset[str] = field(default_factory=lambda: _built_in_rule_names())  # ids and slugs waivers may name
+    tickets: Tickets = field(default_factory=Tickets)  # the `tickets:` options and the state file `sync` writes
 
 
 def _built_in_rule_names() -> frozenset[str]:

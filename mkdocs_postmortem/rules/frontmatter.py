@@ -3,44 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
+from typing import get_args
 
 from pydantic_core import PydanticCustomError
 
 from ..headings import without_parentheticals
-from ..model import FrontMatter, Level, PostMortem
+from ..model import SITE_KEYS, FrontMatter, Level, PostMortem
 from ..parse import parse_date
+from ..profile import Affected, AiProfile, Authority, FiledReport, Harm
 from .base import Context, Violation, rule
 
 _EXAMPLE = "agent: finance-invoice-recon, severity: Sev-2, incident_date: 2026-08-14, date: 2026-08-19, author: …, status: open"
-
-# Page metadata that MkDocs and Material for MkDocs read from the front matter, so not unknown keys:
-# MkDocs' own `title` and `template` (user guide, "Meta-Data"); Material's page settings (reference,
-# "Setting up a page" and its setup pages): `description`, `icon`, `status`, `subtitle`, `hide`,
-# `comments`, `search` (`exclude`, `boost`), `social` (the social plugin's `cards`), `tags` (the tags
-# plugin); and the blog plugin's post metadata: `authors`, `categories`, `date`, `draft`, `links`, `pin`,
-# `readtime`, `slug`. `date`, `status`, `tags` and `title` are ours too.
-SITE_KEYS = (
-    "title",
-    "template",
-    "description",
-    "icon",
-    "status",
-    "subtitle",
-    "hide",
-    "comments",
-    "search",
-    "social",
-    "tags",
-    "authors",
-    "categories",
-    "date",
-    "draft",
-    "links",
-    "pin",
-    "readtime",
-    "slug",
-)
 
 
 @rule("PM101", "front-matter-yaml", Level.ERROR, on_legacy=True)
@@ -94,7 +69,50 @@ def front_matter_value(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
     }
     for problem in pm.meta_problems:
         if problem.kind == "invalid":
-            yield Violation(problem.line, problem.message, hints.get(problem.key or "", "correct the value"))
+            yield Violation(problem.line, problem.message, _hint(problem.key or "", problem.message, hints))
+
+
+# How to write each field of the `ai:` profile and of a `reports:` entry (their paths without indexes).
+_NESTED_HINTS = {
+    "ai": "write the profile as a mapping, e.g. `ai: {system: triage, autonomy: acts_with_approval}`",
+    "ai.deployment": "use internal, customer_facing or public",
+    "ai.autonomy": "use suggests, acts_with_approval or acts_autonomously",
+    "ai.authority": "list scopes among " + ", ".join(get_args(Authority)),
+    "ai.harm": "map each harm (" + ", ".join(Harm) + ") to actual or potential, e.g. `harm: {financial: actual}`; "
+    "`harm: none` for no harm",
+    "ai.near_miss": "write true or false",
+    "ai.affected": "write a whole count (`affected: 120`), or `affected: {estimate: 1200, basis: …}`",
+    "ai.data_exposed": "use none, personal, special_category or confidential",
+    "ai.atlas": "list MITRE ATLAS technique ids, such as `AML.T0051` or `AML.T0051.000`",
+    "ai.tools": "list the tools as text, e.g. `tools: [refund_api, email]`",
+    "reports": "write a list: `reports: [{regulation: eu_ai_act_art73, kind: initial, submitted: YYYY-MM-DD}]`",
+    "reports.regulation": "use eu_ai_act_art73, gdpr_art33 or other",
+    "reports.kind": "use initial, complete or follow_up",
+    "reports.submitted": "write the date as YYYY-MM-DD",
+    "reports.authority": "name the authority as text",
+    "reports.reference": "give the authority's reference as text",
+}
+_NESTED_KEYS = {
+    "ai": tuple(AiProfile.model_fields),
+    "ai.affected": tuple(Affected.model_fields),
+    "reports": tuple(FiledReport.model_fields),
+}
+
+
+def _hint(key: str, message: str, hints: dict[str, str]) -> str:
+    """How to fix a value: by its key; for a key of the profile or a report, by its path (`reports[1].kind`
+    as `reports.kind`), and for an unknown one, the key it is closest to."""
+    if key in hints:
+        return hints[key]
+    path = re.sub(r"\[\d+\]", "", key)
+    if message.endswith("is not a key this tool knows"):
+        parent, _, name = path.rpartition(".")
+        known = _NESTED_KEYS.get(parent, ())
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        return f"did you mean `{close[0]}`?" if close else f"remove it; the keys of `{parent}` are {', '.join(known)}"
+    while path and path not in _NESTED_HINTS:
+        path = path.rpartition(".")[0]
+    return _NESTED_HINTS.get(path, "correct the value")
 
 
 @rule("PM104", "severity-needs-no-postmortem", Level.ERROR, on_legacy=True)

@@ -38,6 +38,13 @@ def replace(*pairs: str) -> Callable[[str], str]:
     return mutate
 
 
+ART73_NA = "N/A — not a high-risk system, and no harm to health or fundamental rights."
+ART73_APPLICABLE = "Applicable — serious harm to a person's health."
+GDPR_LINE = "GDPR Article 33 — Applicable. Notified within 72 hours."
+NO_SECTOR = "N/A — no regulated sector is involved here."
+IMPACT_LINE = "| Customer impact | 19 customers received other customers' data |"
+GDPR_REPORT = "reports: [{regulation: gdpr_art33"
+ART73_REPORT = "reports: [{regulation: eu_ai_act_art73, kind: complete, submitted: 2026-09-10}, {regulation: gdpr_art33"
 TIMELINE = VALID[VALID.index("| Time (UTC)") : VALID.index("## 3. Impact")]
 ACTIONS = VALID[VALID.index("| # | Action") : VALID.index("## 8. Communications")]
 
@@ -241,6 +248,50 @@ CASES = [
         ["- **Sector regulations:**"],
     ),
     Case(
+        "PM503",
+        "personal-data",
+        replace("tags: [pii", "ai: {data_exposed: personal}\ntags: [pii", GDPR_LINE, NO_SECTOR),
+        ["## 9. Regulatory"],
+    ),
+    Case(
+        "PM504",
+        "harm-no-impact",
+        replace("tags: [pii", "ai: {harm: [financial]}\ntags: [pii", IMPACT_LINE, "| Customer impact | None |"),
+        ["| Customer impact"],
+    ),
+    Case(
+        "PM505",
+        "serious-harm-na",
+        replace("tags: [pii", "ai: {harm: {fundamental_rights: actual}}\ntags: [pii", GDPR_REPORT, ART73_REPORT),
+        ["- **EU AI Act Article 73"],
+    ),
+    Case(
+        "PM511",
+        "report-due",
+        replace(ART73_NA, ART73_APPLICABLE),
+        ["- **EU AI Act Article 73"],
+        today=dt.date(2026, 9, 12),
+    ),
+    Case(
+        "PM512",
+        "report-due-soon",
+        replace(ART73_NA, ART73_APPLICABLE),
+        ["- **EU AI Act Article 73"],
+        today=dt.date(2026, 9, 18),
+    ),
+    Case("PM513", "report-overdue", replace(ART73_NA, ART73_APPLICABLE), ["- **EU AI Act Article 73"]),
+    Case(
+        "PM514",
+        "complete-pending",
+        replace(
+            ART73_NA,
+            ART73_APPLICABLE,
+            "initial, submitted: 2026-09-05",
+            "initial, submitted: 2026-09-05}, {regulation: eu_ai_act_art73, submitted: 2026-09-10",
+        ),
+        ["reports:"],
+    ),
+    Case(
         "PM601", "no-security-row", replace("| Reviewer (Security) | Pat Lee | 2026-09-10 |\n", ""), ["## 10. Sign-off"]
     ),
     Case("PM601", "blank-date", replace("| Pat Lee | 2026-09-10 |", "| Pat Lee | |"), ["| Reviewer (Security)"]),
@@ -250,6 +301,7 @@ CASES = [
         replace("| Alicia Gomez | 2026-09-10 |", "| Alicia Gomez | 2026-09-08 |"),
         ["| Reviewer (Department)"],
     ),
+    Case("PM109", "profile-required", lambda t: t, ["---"], options={"ai_profile": {"required": {"Sev-1": ["harm"]}}}),
     Case("PM701", "late", replace("incident_date: 2026-09-03", "incident_date: 2026-08-31"), ["date: 2026-09-09"]),
     Case(
         "PM701",
@@ -285,7 +337,10 @@ def test_every_rule_has_a_case() -> None:
     rendered = {"PM005"}  # only a build renders pages: tests/site/test_fidelity.py
     own_template = {"PM204"}  # only a site's own template asks for it: tests/test_own_template.py
     legacy = {"PM108"}  # only legacy pages: tests/test_legacy.py
-    assert {case.rule for case in CASES} | library_wide | rendered | own_template | legacy == set(RULES.ids())
+    tickets = {
+        f"PM42{n}" for n in range(1, 9)
+    }  # with tickets and their states: tests/test_tickets.py, test_ticket_drift.py
+    assert {case.rule for case in CASES} | library_wide | rendered | own_template | legacy | tickets == set(RULES.ids())
 
 
 def test_duplicate_incident_needs_two_pages() -> None:

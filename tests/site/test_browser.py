@@ -166,3 +166,114 @@ def test_injected_markup_never_runs_and_shows_as_text(
         assert value in text, f"{value!r} is not shown literally on {name or 'the library home'}"
     assert page.locator("article img, article script").count() == 0
     page.close()
+
+
+# What a reader sees on a phone (390 px) and a laptop (1280 px): measured in the page, not guessed.
+LIBRARY_PAGES = (
+    "",
+    "actions-by-owner/",
+    "actions-by-due-date/",
+    "agents/",
+    "regulatory-register/",
+    "quarterly-review/",
+)
+MEASURE = """() => {
+    const article = document.querySelector('article');
+    const width = article.getBoundingClientRect().width;
+    const tables = [...article.querySelectorAll('table')]
+        .filter(t => t.getClientRects().length && !t.closest('details:not([open])'))
+        .map(t => {
+            let box = t.parentElement;
+            while (box !== article && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+            const own = box !== article;
+            return {width: t.getBoundingClientRect().width, text: t.innerText.slice(0, 60),
+                    scrollsInOwnBox: own && box.getBoundingClientRect().width <= width + 40};
+        });
+    const text = [...article.querySelectorAll('svg text')].filter(t => t.getClientRects().length)
+        .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+    return {width, tables, text};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_tables_fit_their_column_and_chart_text_is_legible(served_example: str, browser, width: int) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    chart_text: list[float] = []
+    for name in LIBRARY_PAGES:
+        page.goto(f"{served_example}/postmortems/{name}")
+        seen = page.evaluate(MEASURE)
+        for table in seen["tables"]:
+            fits = table["width"] <= seen["width"] + 0.5
+            assert fits or table["scrollsInOwnBox"], f"{width} px, {name or 'home'}: a table overflows: {table}"
+            if name in ("", "actions-by-owner/", "actions-by-due-date/", "quarterly-review/"):
+                assert fits, f"{width} px, {name or 'home'}: {table['width']:.0f} px in {seen['width']:.0f} px"
+        chart_text += seen["text"]
+    assert chart_text, "no chart is drawn"
+    assert min(chart_text) >= 10, f"chart text {min(chart_text):.1f} px high at {width} px"
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def served_first_month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A library's first page: one post-mortem, written this month."""
+    from tests.conftest import fixture_text, write_site
+
+    root = tmp_path_factory.mktemp("first-month")
+    write_site(
+        root,
+        {"postmortems/a.md": fixture_text("valid.md")},
+        options={"today": "2026-09-20"},
+        extra={"theme": {"name": "material"}},
+    )
+    result = run_mkdocs("build", "--strict", cwd=root)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_first_month_draws_a_visible_line(served_first_month: str, browser, width: int) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{served_first_month}/postmortems/")
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('#pm-chart-burndown polyline')].filter(l => l.getClientRects().length)
+            .map(l => { const b = l.getBoundingClientRect(); return {width: b.width, height: b.height,
+                        stroke: getComputedStyle(l).stroke}; })"""
+    )
+    assert len(lines) == 2
+    for line in lines:
+        assert line["width"] > 100 and line["stroke"] not in ("none", ""), line
+    page.close()
+
+
+def test_example_site_is_offline_and_its_export_links_resolve(served_example: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{served_example}/postmortems/")
+    page.wait_for_load_state("networkidle")
+    assert requested and all(url.startswith(served_example) for url in requested), "a request left the machine"
+    links = page.evaluate(
+        """async () => {
+            const base = location.href;
+            const json = await (await fetch('postmortems.json')).json();
+            const feed = new DOMParser().parseFromString(await (await fetch('feed.xml')).text(), 'application/xml');
+            const ics = await (await fetch('action-items.ics')).text();
+            return [
+                ...json.postmortems.flatMap(p => [p.url, ...p.action_items.map(i => i.url)]).map(u => new URL(u, base + 'postmortems.json').href),
+                ...[...feed.querySelectorAll('link, guid')].map(e => new URL(e.textContent, base + 'feed.xml').href),
+                ...[...ics.matchAll(/^URL:(.*)$/gm)].map(m => new URL(m[1].trim(), base + 'action-items.ics').href),
+            ];
+        }"""
+    )
+    assert len(links) > 20
+    for link in sorted(set(links)):
+        url, _, fragment = link.partition("#")
+        page.goto(url)
+        assert page.title() and "404" not in page.title(), link
+        if fragment:
+            assert page.locator(f"[id='{fragment}']").count() == 1, link
+    page.close()
