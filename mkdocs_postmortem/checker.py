@@ -7,7 +7,7 @@ it over many files in several processes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .cache import ParseCache, parse_source
@@ -15,6 +15,7 @@ from .fidelity import extension_names
 from .model import Finding, Level, MetaProblem, PostMortem
 from .rules import RULES, Library, RuleSet, Scope, finding_order, run_rules
 from .settings import ConfigError, PathText, Settings
+from .store import Store, content_hash, files_hash, fingerprint
 from .text import printable
 
 __all__ = ["Checked", "Checker", "ConfigError", "ParseCache", "PathText", "Settings", "parse_source"]
@@ -41,7 +42,9 @@ class Checker:
         cache: ParseCache | None = None,
         markdown_extensions: Iterable[object] = (),
         rules: RuleSet = RULES,
+        persist: bool = False,
     ) -> None:
+        markdown_extensions = list(markdown_extensions)
         self.settings = settings
         self.rules = rules
         self.context = replace(
@@ -52,6 +55,22 @@ class Checker:
         self.template = self.context.template
         self.levels = settings.levels(self.template)
         self.cache = cache
+        self.store = (
+            Store(base_dir / settings.cache_dir, self._fingerprint(base_dir, markdown_extensions))
+            if persist and settings.cache_dir
+            else None
+        )
+
+    def _fingerprint(self, base_dir: Path, markdown_extensions: Iterable[object]) -> str:
+        """Everything a page's findings depend on besides the page itself and the tool's code: the
+        settings, the rule context ("today", the template file, people, calendar, extensions, ticket
+        states) and the rules with their levels."""
+        context = {
+            f.name: getattr(self.context, f.name) for f in fields(self.context) if f.name not in ("library", "template")
+        }
+        rules = [(r.id, r.slug, r.level, r.scope, r.check.__module__, r.check.__qualname__) for r in self.rules]
+        template = files_hash([base_dir / self.settings.template]) if self.settings.template else ""
+        return fingerprint(self.settings, context, self.levels, rules, template, list(markdown_extensions))
 
     def parse(self, path: str, source: bytes) -> PostMortem:
         """One page, parsed as the site's template says (from the cache when there is one), and marked
@@ -67,6 +86,16 @@ class Checker:
         if legacy.before is not None and meta is not None and meta.incident_date < legacy.before:
             return replace(postmortem, legacy=True)
         return postmortem
+
+    def uncached(self, sources: dict[str, bytes]) -> int:
+        """How many of these pages the persistent cache does not have (all of them without one)."""
+        if self.store is None:
+            return len(sources)
+        return sum(not self.store.has("pages", self._page_key(path, source)) for path, source in sources.items())
+
+    def _page_key(self, path: str, source: bytes) -> str:
+        assert self.store is not None
+        return self.store.key(path, content_hash(source))
 
     def library_view(self) -> tuple[str, ...]:
         """What the enabled library rules read of every page: all that must be kept of a page checked elsewhere."""
@@ -89,11 +118,18 @@ class Checker:
             )
             results[path] = Checked(unread, self._run(unread, "page"))
         for path, source in sources.items():
+            key = self._page_key(path, source) if self.store else ""
+            if self.store and isinstance(found := self.store.get("pages", key), Checked):
+                results[path] = found
+                continue
             try:
                 postmortem = self.parse(path, source)
                 results[path] = Checked(postmortem, self._run(postmortem, "page"))
             except Exception as exc:  # noqa: BLE001 — the last line of defence: report, never crash
                 results[path] = Checked(PostMortem(path=path), [internal_error(path, exc)])
+                continue
+            if self.store:
+                self.store.put("pages", key, results[path])
         return results
 
     def check_library(self, pages: dict[str, Checked]) -> dict[str, Checked]:

@@ -18,7 +18,9 @@ from pydantic_core import PydanticCustomError
 from .checker import Checked, Checker, ConfigError
 from .cli_tickets import file_tickets, sync
 from .dates import TodayError, business_days_between, resolve_today, write_up_deadline
+from .folders import misplaced
 from .limits import read_page
+from .manifest import written_files
 from .model import FrontMatter, Level, PostMortem, front_matter_schema
 from .people import fold
 from .profile import AiProfile, Autonomy, Deployment, Harm, profile_matches
@@ -50,12 +52,38 @@ def _project(config_file: str, library: bool = False) -> Project:
         raise ConfigProblem(str(exc)) from None
     for note in project.settings.deprecations():
         click.echo(f"{project.display(project.config_file)}: plugins: postmortem: {note}", err=True)
-    if library and not project.folder.is_dir():
-        click.echo(
-            f"no '{project.settings.dir}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)",
-            err=True,
-        )
+    if library and not project.folders():
+        if warning := _misplaced(project):
+            click.echo(f"warning: {warning}", err=True)
+        else:
+            click.echo(
+                f"no folder of docs_dir matches '{project.settings.dir}', so no post-mortem library (the plugin's "
+                "`dir` option names it)",
+                err=True,
+            )
     return project
+
+
+def _misplaced(project: Project) -> str | None:
+    """When `dir` matches no folder, the warning that says where post-mortems are instead (None when none are)."""
+    if project.folders():
+        return None
+    elsewhere = project.elsewhere()
+    return misplaced(project.settings.dir, elsewhere) if elsewhere else None
+
+
+def _new_folder(project: Project, folder: Path | None) -> Path:
+    """Where `new` writes: the folder given, which must be one the site builds as post-mortems; else `dir`."""
+    if folder is None:
+        if project.settings.folders.wildcard:
+            examples = ", ".join(project.display(f) for f in project.folders()[:2]) or "team-a/postmortems"
+            raise ConfigProblem(
+                f"`dir` is the pattern '{project.settings.dir}': say which folder with --folder (e.g. {examples})"
+            )
+        return project.docs_dir / project.settings.dir
+    if project.skips(folder / "x.md"):
+        raise ConfigProblem(f"{folder}: not a post-mortem folder of the site (`dir` is '{project.settings.dir}')")
+    return folder
 
 
 def _read(path: Path) -> bytes:
@@ -72,13 +100,16 @@ def _profile(pm: PostMortem) -> AiProfile | None:
 
 def _library_paths(project: Project, extra: Iterable[Path] = ()) -> dict[Path, str]:
     """Every post-mortem of the library, the files the build refuses (`Project.refusals`), and any other
-    named on the command line → its display path."""
-    return {path: project.display(path) for path in dict.fromkeys([*project.sources(), *project.refusals(), *extra])}
+    named on the command line → its display path. The pages and exports `write-library` wrote there are
+    not post-mortems, and are left out."""
+    ours = written_files(project.folder)
+    found = [path for path in [*project.sources(), *project.refusals()] if os.path.abspath(path) not in ours]
+    return {path: project.display(path) for path in dict.fromkeys([*found, *extra])}
 
 
 def _checker(project: Project) -> Checker:
     """A checker with the project's options and Markdown extensions, as the build makes one."""
-    return Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
+    return Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions, persist=True)
 
 
 def _split(project: Project, paths: dict[Path, str]) -> tuple[dict[Path, str], dict[str, str]]:
@@ -101,9 +132,14 @@ def _library_findings(project: Project, paths: dict[Path, str]) -> dict[Path, Ch
     """Every page's findings (with what the library rules read of it, and whether it is legacy), each
     page checked knowing all the others, whether `check` reports on one of them or on all; a large
     library is checked by two processes at once."""
+    checker = _checker(project)
     if len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return _check_library(_checker(project), project, paths)
+        return _check_library(checker, project, paths)
     readable, refused = _split(project, paths)
+    sources = {display: _read(p) for p, display in readable.items()}
+    if checker.uncached(sources) < PARALLEL_FROM:  # the persistent cache has (nearly) all: no second process
+        results = checker.check_all(sources, refused)
+        return {path: results[display] for path, display in paths.items()}
     for path in readable:
         if not os.access(path, os.R_OK):
             _read(path)  # the same clear message and exit code as a small library gets
@@ -113,6 +149,7 @@ def _library_findings(project: Project, paths: dict[Path, str]) -> dict[Path, Ch
         {display: str(p) for p, display in readable.items()},
         refused,
         project.markdown_extensions,
+        persist=True,
     )
     return {path: found[display] for path, display in paths.items()}
 
@@ -123,7 +160,13 @@ def _entries(project: Project, checked: dict[Path, Checked], include_drafts: boo
     from .library import Entry  # only `actions` builds the library: `check` does without it
 
     return [
-        Entry(result.postmortem, result.findings, project.src_uri(path), project.page_url(path))
+        Entry(
+            result.postmortem,
+            result.findings,
+            project.src_uri(path),
+            project.page_url(path),
+            area=project.settings.folders.team(project.src_uri(path)),
+        )
         for path, result in checked.items()
         if not result.postmortem.skipped
         and not any(problem.kind == "unreadable" for problem in result.postmortem.meta_problems)
@@ -154,9 +197,20 @@ def cli() -> None:
 @click.option("--incident-date", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
 @click.option("--title", help="A title for the library's lists (default: the H1).")
 @click.option("--author", default="", help="Who writes it up (default: $USER).")
+@click.option(
+    "--folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The post-mortem folder to write into (needed when `dir` is a pattern such as `*/postmortems`).",
+)
 @config_option
 def new(
-    agent: str, severity: str, incident_date: dt.datetime, title: str | None, author: str, config_file: str
+    agent: str,
+    severity: str,
+    incident_date: dt.datetime,
+    title: str | None,
+    author: str,
+    folder: Path | None,
+    config_file: str,
 ) -> None:
     """Scaffold a draft post-mortem from the blank template (the site's own, with `template:`).
 
@@ -205,7 +259,7 @@ def new(
         **({"title": meta.title} if meta.title else {}),
     }
     incident = meta.incident_date.isoformat()
-    target = project.folder / f"{incident}-{meta.agent}.md"
+    target = _new_folder(project, folder) / f"{incident}-{meta.agent}.md"
     body = template.blank_page(meta.agent, level, incident)
     text = frontmatter.dumps(frontmatter.Post(body, handler=None, **metadata), sort_keys=False) + "\n"
     days_allowed = template.write_up_days(level)
@@ -392,17 +446,24 @@ def check(
     """
     project = _project(config_file, library=True)
     selected: list[Path] = []
+    ours = written_files(project.folder)  # the pages `write-library` wrote: not post-mortems
     for path in paths:
         if not path.exists():
             raise ConfigProblem(f"{path}: no such file or folder")
         if path.is_dir():
-            selected += [p for p in project.sources() if p.resolve().is_relative_to(path.resolve())]
+            selected += [
+                p
+                for p in project.sources()
+                if p.resolve().is_relative_to(path.resolve()) and os.path.abspath(p) not in ours
+            ]
         elif project.skips(path):  # as the build does: pre-commit names every changed file of the folder
             click.echo(
                 f"{path}: not checked: the site does not build it as a post-mortem (outside "
-                f"`{project.display(project.folder)}/`, `exclude_docs`, or an index or README)",
+                f"`{project.settings.dir}`, `exclude_docs`, or an index or README)",
                 err=True,
             )
+        elif os.path.abspath(path) in ours:
+            click.echo(f"{path}: not checked: `mkdocs-postmortem write-library` wrote it", err=True)
         else:
             selected.append(path)
     library = _library_paths(project, selected)
@@ -429,7 +490,8 @@ def check(
         click.echo(text)
 
     failing = {Level.ERROR} | ({Level.WARNING} if strict or project.strict else set())
-    sys.exit(1 if any(f.level in failing for f in findings) else 0)
+    misplaced_library = (strict or project.strict) and not paths and _misplaced(project) is not None
+    sys.exit(1 if misplaced_library or any(f.level in failing for f in findings) else 0)
 
 
 def _fix(project: Project, paths: list[Path], write: bool, quiet: bool) -> int:
@@ -570,6 +632,62 @@ def actions(
         and profile_matches(_profile(ref.entry.postmortem), harm, autonomy, deployment)
     ]
     click.echo(ACTION_FORMATS[output](rows), nl=False)
+
+
+@cli.command("write-library")
+@config_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="A folder of docs_dir to write into (default: the post-mortem folder, beside the post-mortems).",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail too (also when mkdocs.yml sets `strict: true`).")
+def write_library(config_file: str, out: Path | None, strict: bool) -> None:
+    """Write the library pages, exports and stylesheet as plain files, for another site generator.
+
+    For a generator that does not run the plugin (Zensical, MkDocs 2, Hugo): the six library
+    pages as Markdown (their tables and charts as raw HTML blocks), the exports and
+    postmortem.css, which the generator then publishes with the post-mortems. It checks the
+    library as `check` does and writes the pages whatever it finds. A file it did not write
+    (or that was changed since) is never overwritten: it stops first, naming it.
+
+    \b
+    Exit codes: 0 written and clean, 1 written but the check found errors (or warnings with
+    --strict), 2 usage or config error, or a file in the way (nothing written).
+    Example:
+      mkdocs-postmortem write-library && zensical build
+    """
+    from . import standalone  # only `write-library` writes the library as files
+    from .library import build_library
+
+    project = _project(config_file)
+    checker = _checker(project)
+    checked = _check_library(checker, project, _library_paths(project))
+    library = build_library(_entries(project, checked, include_drafts=False), checker.context)
+    try:
+        target, done = standalone.write_library(project, library, out)
+    except standalone.StandaloneError as exc:
+        for line in exc.lines:
+            click.echo(f"Error: {printable(line)}", err=True)
+        sys.exit(2)
+    for name in done.written:
+        click.echo(f"Wrote {printable(project.display(target.path / name))}")
+    for name in done.removed:
+        click.echo(f"Removed {printable(project.display(target.path / name))} (no longer made)")
+    files = len(done.written) + len(done.unchanged)
+    click.echo(
+        f"{plural(files, 'file')} in {printable(project.display(target.path))}: "
+        f"{len(done.written)} written, {len(done.unchanged)} unchanged"
+    )
+    if not standalone.stylesheet_linked(project, target.uri):
+        css = f"{target.uri}/{standalone.STYLESHEET}"
+        click.echo(f"To style the tables and charts, add `extra_css: [{css}]` to mkdocs.yml", err=True)
+
+    findings = [finding for result in checked.values() for finding in result.findings]
+    legacy = sum(1 for result in checked.values() if result.postmortem.legacy)
+    click.echo(FORMATS["text"](Report(findings, len(checked), list(RULES), legacy)), err=True)
+    failing = {Level.ERROR} | ({Level.WARNING} if strict or project.strict else set())
+    sys.exit(1 if any(f.level in failing for f in findings) else 0)
 
 
 @cli.command()

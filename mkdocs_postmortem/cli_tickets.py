@@ -94,55 +94,67 @@ def sync(config_file: str, concurrency: int, timeout: float, max_wait: float) ->
     Tokens come from the environment: GITHUB_TOKEN (and GITHUB_API_URL for GitHub Enterprise),
     GITLAB_TOKEN, JIRA_EMAIL with JIRA_API_TOKEN or JIRA_BEARER_TOKEN. The state file
     (`tickets: state_file`, beside mkdocs.yml) is written atomically and only when something changed;
-    commit it with the docs, so that `mkdocs build` reads it without touching the network. Exit 2 on
-    a network, authentication or rate-limit failure, with nothing written.
+    commit it with the docs, so that `mkdocs build` reads it without touching the network; a broken
+    one is read as empty and written anew. A token goes only to its tracker's configured server
+    (`tickets: github_url`, `gitlab_url`, `jira_url`): tickets elsewhere, and Jira keys without a
+    `jira_url`, are not synced (a warning here, PM428 in the build). Exit 2 on a network,
+    authentication or rate-limit failure, with nothing written.
     """
     from .checker import Checker
     from .cli import _project
+    from .tickets import reading_past_a_broken_state_file
     from .trackers.base import Limits
     from .trackers.state import write_states
     from .trackers.sync import Wanted
     from .trackers.sync import sync as fetch
 
-    project = _project(config_file, library=True)
-    checker = Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
+    with reading_past_a_broken_state_file():
+        project = _project(config_file, library=True)
+        checker = Checker(project.settings, project.root, markdown_extensions=project.markdown_extensions)
     tickets = checker.context.tickets
+    options, previous = tickets.options, tickets.states
+    state_file = project.root / options.state_file
+    if tickets.broken:
+        click.echo(printable(f"warning: {tickets.broken}: read as empty, and written anew"), err=True)
     wanted: dict[str, Wanted] = {}
-    unreachable: list[str] = []
+    skipped: dict[str, str] = {}
     for page in _pages(project, checker):
         for item in page.postmortem.actions or []:
             ticket = tickets.ticket(item)
-            if ticket is None or ticket.key in wanted:
+            if ticket is None or ticket.key in wanted or ticket.key in skipped:
                 continue
             where = f"{page.display}:{item.line}"
-            if ticket.tracker == "jira" and not (ticket.base or tickets.options.jira_url):
-                unreachable.append(f"{where}: {ticket.text} is a Jira key, but no Jira is configured")
+            if why := tickets.unsyncable(ticket):
+                skipped[ticket.key] = f"warning: {where}: {why}: not synced (set `tickets: {ticket.tracker}_url`)"
                 continue
             wanted[ticket.key] = Wanted(ticket, where)
-    if unreachable:
-        _fail(
-            unreachable,
-            "set `tickets: jira_url` (e.g. https://acme.atlassian.net) in mkdocs.yml, or link the browse URLs; nothing synced",
-        )
-    state_file = project.root / tickets.options.state_file
-    if not wanted and tickets.states is None:
+    for warning in list(skipped.values())[:MAX_ERRORS_SHOWN]:
+        click.echo(printable(warning), err=True)
+    if len(skipped) > MAX_ERRORS_SHOWN:
+        click.echo(f"… and {len(skipped) - MAX_ERRORS_SHOWN} more not synced", err=True)
+    if not wanted and not skipped and not state_file.exists():
         click.echo("no action item references a ticket: nothing to sync")
         return
     result = fetch(
         sorted(wanted.values(), key=lambda w: w.ticket.key),
-        tickets.states,
-        tickets.options,
+        previous,
+        options,
         os.environ,
         Limits(timeout=timeout, max_wait=max_wait, concurrency=concurrency),
     )
     if result.errors:
-        _fail(sorted(result.errors), f"sync failed: {tickets.options.state_file} left as it was")
-    new = result.state_file(checker.context.today, tickets.states, max(1, tickets.options.max_age_days // 2))
-    _report(wanted, result.states, tickets.states.tickets if tickets.states else {})
+        _fail(sorted(result.errors), f"sync failed: {options.state_file} left as it was")
+    new = result.state_file(checker.context.today, previous, max(1, options.max_age_days // 2))
+    _report(wanted, result.states, previous.tickets if previous else {})
     if new is None:
-        click.echo(f"no change: {tickets.options.state_file} left as it was")
+        click.echo(f"no change: {options.state_file} left as it was")
         return
-    write_states(state_file, new)
+    try:
+        write_states(state_file, new)
+    except OSError as exc:
+        _fail(
+            [f"{project.display(state_file)}: cannot write it ({exc.strerror or exc})"], "sync failed: nothing written"
+        )
     click.echo(f"wrote {project.display(state_file)}")
 
 
@@ -182,7 +194,7 @@ def file_tickets(
     """
     from .checker import Checker
     from .cli import ConfigProblem, _project
-    from .filing import FilingError, Unfiled, issue_title, rewrite, unfiled, with_tickets
+    from .filing import FilingError, Unfiled, issue_title, rewrite, split_lines, unfiled, with_tickets
     from .library import action_anchors
 
     if not _REPO.fullmatch(repo):
@@ -222,8 +234,8 @@ def file_tickets(
         for page, todo in plans:
             new = with_tickets(page.text, {u.item.line: f"{repo}#NEW" for u in todo}, context.template)
             diff = difflib.unified_diff(
-                page.text.splitlines(keepends=True),
-                new.splitlines(keepends=True),
+                split_lines(page.text),
+                split_lines(new),
                 f"a/{page.display}",
                 f"b/{page.display}",
             )
@@ -232,7 +244,7 @@ def file_tickets(
                 click.echo(printable(f"{page.display}:{u.item.line}: would file: {issue_title(u.item)}"), err=True)
         click.echo(f"would file {plural(count, 'ticket')} in {repo} (dry run: nothing filed or written)", err=True)
         return
-    if not os.environ.get("GITHUB_TOKEN"):
+    if not os.environ.get("GITHUB_TOKEN", "").strip():
         raise ConfigProblem(f"file-tickets: set GITHUB_TOKEN to a token that can write issues to {repo}")
     errors = asyncio.run(_file(project, plans, repo, label, context))
     if errors:
@@ -244,8 +256,7 @@ async def _file(
 ) -> list[str]:
     """File the planned tickets, one at a time (as GitHub asks of requests that create content), writing
     each page's references once its items are filed; the failures, if any."""
-    from .filing import FilingError, issue_body, issue_title, rewrite
-    from .fix import write_text
+    from .filing import issue_body, issue_title
     from .tickets import tracker_login
     from .trackers.base import Limits, TrackerError
     from .trackers.github import GitHub
@@ -255,6 +266,7 @@ async def _file(
     async with client(limits) as http:
         github = GitHub(http, context.tickets.options, os.environ, limits)
         try:
+            github.check()
             filed = await github.filed(repo, label)
         except TrackerError as exc:
             return [str(exc)]
@@ -276,26 +288,46 @@ async def _file(
                     body = issue_body(u, title, meta, link)
                     assignee = tracker_login(u.item.owner, "github", context.owners) if u.item.owner else None
                     try:
-                        number = await github.create(repo, issue_title(u.item), body, label, assignee)
+                        issue = await github.create(repo, issue_title(u.item), body, label, assignee)
                     except TrackerError as exc:
                         failed = str(exc)
                         break
-                    how = "filed"
+                    number, how = issue.number, "filed"
+                    if not issue.labelled:
+                        failed = (
+                            f"GitHub: {repo}#{number} was filed without the label '{label}' (GitHub drops a label the "
+                            f"token may not set: it needs triage or write access to {repo}), and file-tickets finds "
+                            f"the tickets it filed by that label — add the label to {repo}#{number}, or use such a "
+                            "token, before running it again"
+                        )
                 references[u.item.line] = f"{repo}#{number}"
                 click.echo(printable(f"{page.display}:{u.item.line}: {how} {repo}#{number} — {issue_title(u.item)}"))
-            if references:
-                try:
-                    write_text(
-                        page.path,
-                        rewrite(page.display, page.text, references, context.template, context.tickets),
-                        page.bom,
-                    )
-                except FilingError as exc:
-                    return [str(exc)]
-                except OSError as exc:
-                    return [
-                        f"{page.display}: cannot write it ({exc.strerror}); the tickets are filed: run file-tickets again"
-                    ]
+                if failed:
+                    break
+            if references and (problem := _write(page, references, context)):
+                return [problem]
             if failed:
                 return [failed]
     return []
+
+
+def _write(page: _Page, references: dict[int, str], context: Context) -> str | None:
+    """Write the references into the page, when it is still as it was read; the failure, if any."""
+    from .cli import _read
+    from .filing import FilingError, rewrite
+    from .fix import decode, write_text
+
+    filed = ", ".join(references.values())
+    try:
+        if decode(_read(page.path)) != (page.text, page.bom):
+            return (
+                f"{page.display}: changed since file-tickets read it, so not written; its tickets are filed "
+                f"({filed}): run file-tickets again, which finds them"
+            )
+        write_text(page.path, rewrite(page.display, page.text, references, context.template, context.tickets), page.bom)
+    except FilingError as exc:
+        return f"{exc}; its tickets are filed ({filed})"
+    except (OSError, click.ClickException) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else exc.message
+        return f"{page.display}: cannot write it ({why}); its tickets are filed ({filed}): run file-tickets again"
+    return None

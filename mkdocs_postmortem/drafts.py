@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .library import Entry, Library, RegisterRow
 from .profile import AUTONOMY_LABELS, DEPLOYMENT_LABELS, REGULATION_LABELS, FiledReport
@@ -27,6 +27,8 @@ DRAFT_NOTICE: Final = (
 
 
 class DraftClock(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     regulation: str
     label: str
     reason: str = Field(description="Why a report is due, in words.")
@@ -40,6 +42,8 @@ class DraftClock(BaseModel):
 
 
 class CorrectiveMeasure(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     number: str
     action: str
     owner: str
@@ -49,6 +53,8 @@ class CorrectiveMeasure(BaseModel):
 
 class ReportDraft(BaseModel):
     """A serious-incident report, prefilled: the JSON file and the section of the drafts page."""
+
+    model_config = ConfigDict(defer_build=True)
 
     notice: str = DRAFT_NOTICE
     slug: str = Field(description="The draft's name: its JSON file and its anchor on the drafts page.")
@@ -165,6 +171,8 @@ def report_draft(row: RegisterRow, library: Library) -> ReportDraft:
 
 class DraftsDocument(BaseModel):
     """`report-drafts.json`: every draft, as of the library's today."""
+
+    model_config = ConfigDict(defer_build=True)
 
     notice: str = DRAFT_NOTICE
     today: dt.date

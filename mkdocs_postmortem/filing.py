@@ -23,7 +23,8 @@ TICKET_TITLE = "Ticket"
 
 
 class FilingError(ValueError):
-    """A page whose action table this tool cannot rewrite; the message names the file and line."""
+    """A page whose action table this tool cannot rewrite; `rewrite`'s message names the file and line
+    (`with_tickets`'s, the line alone)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,13 @@ def unfiled(items: list[ActionItem], anchors: list[str], tickets: Tickets) -> li
     ]
 
 
+def split_lines(text: str) -> list[str]:
+    """The text's lines with their ends, split on `\n` only (as Markdown reads lines: not on `\x0c`,
+    `\x85` or `\u2028`, which `str.splitlines` splits on)."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def _line_end(line: str) -> tuple[str, str]:
     body = line.rstrip("\r\n")
     return body, line[len(body) :]
@@ -94,10 +102,11 @@ def _line_end(line: str) -> tuple[str, str]:
 
 def _cells(body: str) -> tuple[list[tuple[int, int]], bool]:
     """A table row's cells as (start, end) offsets of their text between the pipes, and whether the row
-    ends with a pipe. A pipe escaped with a backslash is text (also in code spans, as in GFM)."""
+    ends with a pipe. A pipe after a backslash is text (`\\|` too, and in code spans: as the site's
+    Markdown parser reads a row); any other pipe splits, in a code span too."""
     start = len(body) - len(body.lstrip())
     end = len(body.rstrip())
-    pipes = [i for i in range(start, end) if body[i] == "|" and _backslashes(body, i) % 2 == 0]
+    pipes = [i for i in range(start, end) if body[i] == "|" and (i == 0 or body[i - 1] != "\\")]
     leading = bool(pipes) and pipes[0] == start
     trailing = bool(pipes) and pipes[-1] == end - 1 and (len(pipes) > 1 or not leading)
     inner = pipes[1 if leading else 0 : -1 if trailing else None]
@@ -105,11 +114,10 @@ def _cells(body: str) -> tuple[list[tuple[int, int]], bool]:
     return [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)], trailing
 
 
-def _backslashes(text: str, index: int) -> int:
-    count = 0
-    while index - count - 1 >= 0 and text[index - count - 1] == "\\":
-        count += 1
-    return count
+def _texts(line: str) -> list[str]:
+    """A row's cells as written (spaces kept)."""
+    body, _ = _line_end(line)
+    return [body[a:b] for a, b in _cells(body)[0]]
 
 
 def _set_cell(line: str, index: int, value: str) -> str:
@@ -130,34 +138,81 @@ def _set_cell(line: str, index: int, value: str) -> str:
     return body[:stop] + extra + body[stop:] + end
 
 
-def with_tickets(text: str, references: dict[int, str], template: Template) -> str:
-    """`text` with each reference written into the Ticket cell of the action-table row on its line
-    (1-based line → `owner/repo#12`); a table without a Ticket column gets one, at its end."""
-    lines = text.splitlines(keepends=True)
-    tables: dict[int, dict[int, str]] = {}
+@dataclass(frozen=True)
+class _Table:
+    """A table to write into: its delimiter row's index, the Ticket column, whether it is added, and
+    the value of each cell to write (row index → value: the header, the delimiter, the rows)."""
+
+    delimiter: int
+    column: int
+    cells: dict[int, str]
+
+
+def _plan(lines: list[str], references: dict[int, str], template: Template) -> list[_Table]:
+    """Where each reference goes (1-based line → `owner/repo#12`), table by table; FilingError (naming
+    the line) for a table this tool cannot add a column to without touching another cell."""
+    rows_of: dict[int, dict[int, str]] = {}
     for line, reference in references.items():
-        tables.setdefault(_delimiter_of(lines, line), {})[line - 1] = reference
-    for delimiter, rows in tables.items():
-        header_body, _ = _line_end(lines[delimiter - 1])
-        names = [header_body[a:b].strip() for a, b in _cells(header_body)[0]]
+        if not 1 <= line <= len(lines):
+            raise FilingError(f"{line}: not a line of the page")
+        rows_of.setdefault(_delimiter_of(lines, line), {})[line - 1] = reference
+    tables = []
+    for delimiter, rows in rows_of.items():
+        names = [text.strip() for text in _texts(lines[delimiter - 1])]
         column = next(
-            (
-                index
-                for index, name in enumerate(names)
-                if template.action_column(name) is None and is_ticket_header(name)
-            ),
+            (i for i, name in enumerate(names) if template.action_column(name) is None and is_ticket_header(name)),
             None,
         )
-        if column is None:
-            column = len(names)
-            lines[delimiter - 1] = _set_cell(lines[delimiter - 1], column, TICKET_TITLE)
-            lines[delimiter] = _set_cell(lines[delimiter], column, "---")
-            for row in _body_rows(lines, delimiter):
-                if row not in rows and len(_cells(_line_end(lines[row])[0])[0]) <= column:
-                    lines[row] = _set_cell(lines[row], column, "")
-        for row, reference in rows.items():
-            lines[row] = _set_cell(lines[row], column, reference)
+        if column is not None:
+            tables.append(_Table(delimiter, column, dict(rows)))
+            continue
+        column = len(names)
+        cells = {delimiter - 1: TICKET_TITLE, delimiter: "---"}
+        for row in _body_rows(lines, delimiter):
+            count = len(_texts(lines[row]))
+            if count > column:
+                raise FilingError(
+                    f"{row + 1}: the row has {count} cells, the header {column} (a `|` in a code span splits "
+                    "a cell: write `\\|`), so a Ticket column added at the end would replace one — add the column "
+                    "by hand, then run file-tickets again"
+                )
+            cells[row] = rows.get(row, "")
+        tables.append(_Table(delimiter, column, cells))
+    return tables
+
+
+def with_tickets(text: str, references: dict[int, str], template: Template) -> str:
+    """`text` with each reference written into the Ticket cell of the action-table row on its line
+    (1-based line → `owner/repo#12`); a table without a Ticket column gets one, at its end. FilingError
+    when a row is not in a table, or the table cannot take the column."""
+    lines = split_lines(text)
+    for table in _plan(lines, references, template):
+        for row, value in table.cells.items():
+            if value or len(_texts(lines[row])) <= table.column:
+                lines[row] = _set_cell(lines[row], table.column, value)
     return "".join(lines)
+
+
+def _only_the_cells(old: list[str], new: list[str], tables: list[_Table]) -> int | None:
+    """The first line (1-based) where `new` differs from `old` other than in the planned cells, or None."""
+    if len(old) != len(new):
+        return min(len(old), len(new)) + 1
+    planned = {row: (table.column, value) for table in tables for row, value in table.cells.items()}
+    for index, (before, after) in enumerate(zip(old, new, strict=True)):
+        if before == after:
+            continue
+        if index not in planned or _line_end(before)[1] != _line_end(after)[1]:
+            return index + 1
+        column, value = planned[index]
+        was, now = _texts(before), _texts(after)
+        kept = len(now) == max(len(was), column + 1) and now[column].strip() == value
+        kept = kept and all(now[i] == was[i] for i in range(len(was)) if i != column)
+        kept = kept and all(not now[i].strip() for i in range(len(was), column))
+        body = _line_end(before)[0]
+        first = _cells(body)[0][0][0] if was else 0
+        if not kept or _line_end(after)[0][:first] != body[:first]:
+            return index + 1
+    return None
 
 
 def _delimiter_of(lines: list[str], line: int) -> int:
@@ -170,7 +225,7 @@ def _delimiter_of(lines: list[str], line: int) -> int:
         if not body.strip():
             break
         index -= 1
-    raise FilingError(f"line {line}: not a row of a table this tool can find the header of")
+    raise FilingError(f"{line}: not a row of a table this tool can find the header of")
 
 
 def _body_rows(lines: list[str], delimiter: int) -> list[int]:
@@ -184,20 +239,26 @@ def _body_rows(lines: list[str], delimiter: int) -> list[int]:
 
 
 def rewrite(display: str, text: str, references: dict[int, str], template: Template, tickets: Tickets) -> str:
-    """`with_tickets`, then checked: the page reads as before, but that each item on those lines now has
-    its ticket. Raises FilingError naming the file and line when it would not."""
+    """`with_tickets`, then checked: no byte changed but those of the planned cells, the page reads as
+    before, and each item on those lines now has its ticket. Raises FilingError naming the file and
+    line when it would not."""
     try:
+        tables = _plan(split_lines(text), references, template)
         new = with_tickets(text, references, template)
     except FilingError as exc:
-        raise FilingError(f"{display}: {exc}") from None
+        raise FilingError(f"{display}:{exc}") from None
+    if (line := _only_the_cells(split_lines(text), split_lines(new), tables)) is not None:
+        raise FilingError(f"{display}:{line}: writing the Ticket cells would change more than them")
     before = parse_postmortem(display, text, template).actions or []
     after = parse_postmortem(display, new, template).actions or []
     fields = ("line", "number", "action", "owner", "due", "status")
     if [tuple(getattr(i, f) for f in fields) for i in before] != [tuple(getattr(i, f) for f in fields) for i in after]:
         raise FilingError(f"{display}: writing the Ticket cells would change how the action table reads")
-    for item in after:
-        if item.line in references:
-            found = tickets.ticket(item)
-            if found is None or found.text != references[item.line]:
-                raise FilingError(f"{display}:{item.line}: the ticket would not read as {references[item.line]}")
+    items = {item.line: item for item in after}
+    for line, reference in sorted(references.items()):
+        found = tickets.ticket(items[line]) if line in items else None
+        if line not in items:
+            raise FilingError(f"{display}:{line}: not the row of an action item")
+        if found is None or found.text != reference:
+            raise FilingError(f"{display}:{line}: the ticket would not read as {reference}")
     return new

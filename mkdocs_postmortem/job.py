@@ -14,7 +14,7 @@ import contextlib
 import os
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .checker import Checker, ParseCache, Settings
@@ -23,6 +23,7 @@ from .model import Finding, PostMortem
 from .render.exports import EXPORTS, Site
 from .render.pages import LIBRARY_PAGES, RenderedPage, Renderer, agent_anchor, relative_url
 from .runner import read_sources
+from .store import Store, content_hash, files_hash, fingerprint
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Job:
     problems: dict[str, str] = field(
         default_factory=dict
     )  # display path → why: files of the folder that are not pages (a folder link that loops, a file where an export goes)
+    merged: list[Entry] = field(default_factory=list)  # other sites' post-mortems (the `sources` option)
+    persist: bool = False  # keep and reuse results in the persistent cache (`store.py`)
 
 
 @dataclass
@@ -70,21 +73,82 @@ class Outcome:
     )  # export file → its temporary file, renamed once the build succeeds
 
 
-def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
-    """Do the work; returns the outcome (small, picklable) and the library (kept in-process only)."""
-    checker = Checker(job.settings, Path(job.base_dir), cache, job.markdown_extensions)
+def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library | None]:
+    """Do the work; returns the outcome (small, picklable) and the library (kept in-process only; None
+    when the persistent cache had the whole outcome of these very pages and settings)."""
+    checker = Checker(job.settings, Path(job.base_dir), cache, job.markdown_extensions, persist=job.persist)
     sources, unreadable = read_sources({page.display: page.path for page in job.pages if not page.refused})
+    store = checker.store
+    if store is not None and isinstance(finished := store.get("library", _library_key(job, store, sources)), Finished):
+        return finished.outcome(Path(job.exports_dir)), None
+    outcome, library, texts = _work(job, checker, cache, sources, unreadable)
+    if store is not None:
+        store.put("library", _library_key(job, store, sources), Finished(outcome, texts))
+    outcome.exports = stage(Path(job.exports_dir), texts.items())
+    return outcome, library
+
+
+def cached_outcome(job: Job) -> Outcome | None:
+    """The outcome a build of these very pages and settings made before, from the persistent cache
+    (None when there is none): checked without a second process, reading each page once."""
+    checker = Checker(job.settings, Path(job.base_dir), None, job.markdown_extensions, persist=True)
+    if checker.store is None:
+        return None
+    sources, _ = read_sources({page.display: page.path for page in job.pages if not page.refused})
+    finished = checker.store.get("library", _library_key(job, checker.store, sources))
+    return finished.outcome(Path(job.exports_dir)) if isinstance(finished, Finished) else None
+
+
+def _library_key(job: Job, store: Store, sources: dict[str, bytes]) -> str:
+    """The key of a build's whole outcome: the job, and every page's name and content."""
+    return store.key(
+        _job_fingerprint(job), *(f"{name}\0{content_hash(data)}" for name, data in sorted(sources.items()))
+    )
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A build's whole outcome, as the persistent cache keeps it: the exports as their texts."""
+
+    result: Outcome
+    exports: dict[str, str]  # file → text
+
+    def outcome(self, folder: Path) -> Outcome:
+        """The outcome, its exports staged anew in `folder` for this build."""
+        return replace(self.result, exports=stage(folder, self.exports.items()))
+
+
+def _job_fingerprint(job: Job) -> str:
+    """Everything of the job the outcome depends on besides the pages' contents and the settings (which
+    the store's fingerprint holds): where the pages are, the library's place and URLs, the site, the
+    template overrides (their files' contents), the exports asked for, and the other sites merged."""
+    overrides = files_hash(path for folder in job.template_dirs for path in Path(folder).rglob("*") if path.is_file())
+    merged = [(entry.src_uri, entry.url, entry.source, entry.postmortem) for entry in job.merged]
+    pages = [replace(page, path="") for page in job.pages]  # where a page is read from may be a temporary copy
+    return fingerprint(replace(job, pages=pages, merged=[], exports_dir=""), overrides, merged)
+
+
+def _work(
+    job: Job, checker: Checker, cache: ParseCache | None, sources: dict[str, bytes], unreadable: dict[str, str]
+) -> tuple[Outcome, Library, dict[str, str]]:
+    """Check, build the library, render its pages and cards, and the exports' texts."""
     refused = {page.display: page.refused for page in job.pages if page.refused} | unreadable | job.problems
     results = checker.check_all(sources, refused)
     if cache is not None:
         cache.retain(sources.values())
 
     entries = (
-        Entry(results[page.display].postmortem, results[page.display].findings, page.src_uri, page.url)
+        Entry(
+            results[page.display].postmortem,
+            results[page.display].findings,
+            page.src_uri,
+            page.url,
+            area=job.settings.folders.team(page.src_uri),
+        )
         for page in job.pages
         if page.in_library
     )
-    library = build_library(entries, checker.context)
+    library = build_library([*entries, *job.merged], checker.context)
     renderer = Renderer(library, job.folder, job.library_urls, [Path(d) for d in job.template_dirs])
     outcome = Outcome(findings={display: checked.findings for display, checked in results.items()})
 
@@ -116,11 +180,8 @@ def run(job: Job, cache: ParseCache | None = None) -> tuple[Outcome, Library]:
             agent_url = f"{relative_url(agents_url, page.url)}#{agent_anchor(entry.postmortem.meta.agent)}"
         outcome.cards[page.src_uri] = renderer.card(entry, agent_url, job.show_findings)
 
-    folder = Path(job.exports_dir)
-    outcome.exports = stage(
-        folder, ((e.file, e.text(library, job.site)) for n, e in EXPORTS.items() if n in job.exports)
-    )
-    return outcome, library
+    texts = {e.file: e.text(library, job.site) for n, e in EXPORTS.items() if n in job.exports}
+    return outcome, library, texts
 
 
 def stage(folder: Path, exports: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -35,12 +35,20 @@ class Entry:
 
     postmortem: PostMortem
     findings: list[Finding]
-    src_uri: str  # relative to docs_dir, e.g. `postmortems/2026-08-14-x.md`
-    url: str  # relative to the site root, e.g. `postmortems/2026-08-14-x/`
+    src_uri: str  # relative to docs_dir, e.g. `postmortems/2026-08-14-x.md`; another site's: its path there
+    url: str  # relative to the site root, e.g. `postmortems/2026-08-14-x/`; another site's: absolute
+    area: str | None = None  # the team its folder names (`team-a/postmortems/…`, the `dir` pattern's wildcard)
+    source: str | None = None  # the other site it comes from (the `sources` option), None for this site's
 
     @property
     def path(self) -> str:
         return self.postmortem.path
+
+    @property
+    def team(self) -> str | None:
+        """Its team: the front matter's `team`, else its folder's, else the site it comes from."""
+        meta = self.postmortem.meta
+        return (meta.team if meta else None) or self.area or self.source
 
     @property
     def title(self) -> str:
@@ -216,6 +224,12 @@ class Library:
             counts[value.value if isinstance(value, Status) else value] += 1
         order = [*self.template.severities, *(s.value for s in Status), "invalid"]
         return {key: counts[key] for key in order if key in counts}
+
+    @cached_property
+    def teams(self) -> list[tuple[str, str]]:
+        """Each team of the library (`Entry.team`) with its slug, by name; empty when no page has one."""
+        names = {entry.team for entry in self.entries if entry.team}
+        return [(name, slugify(name)) for name in sorted(names, key=str.casefold)]
 
     @staticmethod
     def profiles(entries: Iterable[Entry]) -> list[AiProfile]:

@@ -45,6 +45,8 @@ _RANGE = f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"  # every date of the 
 class Acceptance(BaseModel):
     """A reviewed exception for the whole page: `accept: [{rule: PM409, reason: "…"}]`."""
 
+    model_config = ConfigDict(defer_build=True)
+
     rule: NonEmpty
     reason: str | None = None
 
@@ -68,7 +70,7 @@ def _acceptances(value: object) -> object:
 class FrontMatter(BaseModel):
     """The metadata block at the top of a post-mortem page."""
 
-    model_config = ConfigDict(extra="allow", use_enum_values=False)
+    model_config = ConfigDict(defer_build=True, extra="allow", use_enum_values=False)
 
     agent: Slug = Field(description="The Agent ID, a lowercase slug such as `finance-invoice-recon`.")
     severity: str = Field(
@@ -80,6 +82,10 @@ class FrontMatter(BaseModel):
     author: NonEmpty = Field(description="The CoE Lead or delegate who wrote it up.")
     status: Status = Field(description="draft, open or closed.")
     title: NonEmpty | None = Field(default=None, description="Defaults to the page's H1.")
+    team: NonEmpty | None = Field(
+        default=None,
+        description="The team or area it belongs to; default the first folder the `dir` pattern's wildcard matches.",
+    )
     tags: list[NonEmpty] = Field(default_factory=list, description="Tags, as for Material's tags plugin.")
     accept: list[Acceptance] = Field(
         default_factory=list, description="Rules waived for this page after review, each with a reason."
@@ -486,7 +492,7 @@ class PostMortem:
 class Finding(BaseModel):
     """One rule broken at one place: `path:line: RULE level: message — fix`."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     path: str
     line: int

@@ -42,8 +42,9 @@ from mkdocs.utils import CountHandler
 
 from .checker import Checker, ConfigError, ParseCache
 from .config import PostMortemConfig
-from .job import Job, Outcome, PageSource, discard, publish, run, run_in_worker
-from .library import Library
+from .folders import SNIFF_BYTES, looks_like_postmortem, misplaced
+from .job import Job, Outcome, PageSource, cached_outcome, discard, publish, run, run_in_worker
+from .library import Entry, Library
 from .limits import prescan, read_page
 from .metadata import FRONT_MATTER_RE
 from .model import Finding, Level, RenderedFacts
@@ -51,7 +52,6 @@ from .options import Options, validate_options
 from .project import (
     OUTSIDE_DOCS,
     DocsBoundary,
-    is_postmortem_uri,
     link_problem,
     reserved_paths,
     taken,
@@ -62,6 +62,7 @@ from .render.exports import EXPORTS, Site
 from .render.pages import LIBRARY_PAGES, LIBRARY_TABLE_MARKER, anchor_action_rows, findings_box, rendered_facts
 from .report import sort_for_report, summary
 from .runner import exit_with_parent
+from .sources import SourceError, merge_sources
 from .template import default_template
 from .text import plural
 
@@ -192,27 +193,53 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         self._discard_exports()  # an earlier build's, which ended without telling the plugin
         self._future, self._outcome, self._rendered = None, None, {}
         self._postmortems, self._generated, self._refused = set(), set(), {}
-        if not self._has_folder(config):
+        if not self._has_folder(files, config):
             return files
         left_out = self._leave_out(files, config)
         pages = self._postmortem_pages(files, config, left_out)
         library = self._add_library_pages(files, config)
         self._postmortems = {page.src_uri for page in pages if page.in_site}
-        self._generated = {f"{self.settings.dir}/{name}" for name in library.generated}
+        self._generated = {f"{self.settings.library_folder}/{name}" for name in library.generated}
         self._add_stylesheet(files, config)
-        self._future = self._start(self._job(config, pages, library, left_out))
+        self._future = self._start(self._job(config, pages, library, left_out, self._merged(config)))
         return files
 
-    def _has_folder(self, config: MkDocsConfig) -> bool:
-        """Whether docs_dir has the post-mortem folder; said once (not at every `serve` rebuild) when not."""
+    def _merged(self, config: MkDocsConfig) -> list[Entry]:
+        """The post-mortems of other sites (`sources`), each failure to reach one a warning; one this tool
+        cannot read (a newer export schema) fails the build, as an error in `serve`."""
         assert self.settings is not None
-        if os.path.isdir(os.path.join(config.docs_dir, self.settings.dir)):
+        if not self.settings.sources:
+            return []
+        try:
+            merged = merge_sources(self.settings.sources, Path(config.config_file_path or "mkdocs.yml").parent)
+        except SourceError as exc:
+            if self.command != "serve":
+                raise PluginError(f"postmortem: {exc}") from None
+            log.error(str(exc))
+            return []
+        for warning in merged.warnings:
+            log.warning(warning)
+        return merged.entries
+
+    def _has_folder(self, files: Files, config: MkDocsConfig) -> bool:
+        """Whether the site has post-mortems where `dir` says (or the folder, empty); said once (not at
+        every `serve` rebuild) when not, with where pages with post-mortem front matter are instead."""
+        assert self.settings is not None
+        folders = self.settings.folders
+        if any(folders.contains(file.src_uri) for file in files if not file.generated_by) or (
+            not folders.wildcard and os.path.isdir(os.path.join(config.docs_dir, self.settings.dir))
+        ):
             return True
         if not self._said_no_folder:
-            log.info(
-                f"no '{self.settings.dir}' folder in docs_dir, so no post-mortem library (the plugin's `dir` option names it)"
-            )
             self._said_no_folder = True
+            elsewhere = [file.src_uri for file in files if _looks_like_postmortem(file)]
+            if elsewhere:
+                log.warning(misplaced(self.settings.dir, elsewhere))
+            else:
+                log.info(
+                    f"no folder of docs_dir matches '{self.settings.dir}', so no post-mortem library (the plugin's "
+                    "`dir` option names it)"
+                )
         return False
 
     def _leave_out(self, files: Files, config: MkDocsConfig) -> LeftOut:
@@ -222,20 +249,23 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         that loops back (or leads into a folder already in the site). Each is reported with why."""
         assert self.settings is not None
         left_out = LeftOut()
-        folder = self.settings.dir
+        folders, library = self.settings.folders, self.settings.library_folder
         exports = {name: EXPORTS[name].file for name in self._exports()}
         pages = {page.name: page.title for page in LIBRARY_PAGES}
-        reserved = reserved_paths(folder, pages, exports, config.use_directory_urls)
-        walked = walk_folder(Path(config.docs_dir) / folder)
-        links = tuple(f"{Path(link).relative_to(config.docs_dir).as_posix()}/" for link in walked.links)
-        for link, target in walked.links.items():
-            left_out.others[self._display(str(link), config)] = link_problem(
-                target, self._display(str(target.target), config)
-            )
+        reserved = reserved_paths(library, pages, exports, config.use_directory_urls)
+        matched = {folder for file in files if (folder := folders.folder_of(file.src_uri))}
+        links: list[str] = []
+        for folder in sorted(matched):
+            walked = walk_folder(Path(config.docs_dir) / folder)
+            links += [f"{Path(link).relative_to(config.docs_dir).as_posix()}/" for link in walked.links]
+            for link, target in walked.links.items():
+                left_out.others[self._display(str(link), config)] = link_problem(
+                    target, self._display(str(target.target), config)
+                )
         for file in list(files):
-            if file.generated_by or not file.src_uri.startswith(f"{folder}/"):
+            if file.generated_by or not (folders.folder_of(file.src_uri) or file.src_uri.startswith(f"{library}/")):
                 continue
-            if links and file.src_uri.startswith(links):
+            if links and file.src_uri.startswith(tuple(links)):
                 files.remove(file)
                 continue
             if file.inclusion is InclusionLevel.EXCLUDED:
@@ -244,7 +274,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
             if why is None:
                 continue
             files.remove(file)
-            if is_postmortem_uri(file.src_uri, folder) and file.is_documentation_page():
+            if folders.contains(file.src_uri) and file.is_documentation_page():
                 left_out.postmortems.append((file, why))
             else:
                 left_out.others[self._display(file.abs_src_path or file.src_uri, config)] = why
@@ -252,9 +282,10 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
 
     @staticmethod
     def _display(path: str, config: MkDocsConfig) -> str:
-        """A path as findings show it: relative to the project (the folder of mkdocs.yml)."""
+        """A path as findings show it: the file a person edits (under mkdocs-monorepo-plugin, the team's
+        own file, not the plugin's temporary copy), relative to the project (the folder of mkdocs.yml)."""
         project = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-        return os.path.relpath(path, project).replace(os.sep, "/")
+        return os.path.relpath(_monorepo_sources(config).get(path, path), project).replace(os.sep, "/")
 
     def _exports(self) -> tuple[str, ...]:
         assert self.settings is not None
@@ -269,7 +300,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         pages = [
             self._page_source(file, config, boundary)
             for file in files
-            if is_postmortem_uri(file.src_uri, self.settings.dir)
+            if self.settings.folders.contains(file.src_uri)
             and file.is_documentation_page()
             and not file.generated_by
             and file.inclusion is not InclusionLevel.EXCLUDED
@@ -315,11 +346,11 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         with a library page's name wins over it."""
         assert self.settings is not None
         library = LibraryFiles()
-        own_home = files.get_file_from_path(f"{self.settings.dir}/index.md")
+        own_home = files.get_file_from_path(f"{self.settings.library_folder}/index.md")
         if own_home is not None and (own_home.generated_by or own_home.inclusion is InclusionLevel.EXCLUDED):
             own_home = None
         for page in LIBRARY_PAGES:
-            uri = f"{self.settings.dir}/{page.name}"
+            uri = f"{self.settings.library_folder}/{page.name}"
             if page.name == "index.md" and own_home is not None:
                 library.urls[page.name] = own_home.url  # the user's own page wins
                 if LIBRARY_TABLE_MARKER in own_home.content_string:
@@ -348,22 +379,33 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         files.append(File.generated(config, CSS_URI, content=CSS_FILE.read_text(encoding="utf-8")))
 
     def _site(self, config: MkDocsConfig) -> Site:
-        """What the exports say of the site; without `site_url` their links are relative to their own
-        folder, which the plugin says once per process."""
+        """What the exports say of the site. Without `site_url` the feed's and the calendar's items have
+        no links (theirs must be absolute, and a feed or calendar without them is still valid), which the
+        plugin says once per process: at info level, so a strict build of a site without a URL (the
+        quick start's, a preview's) does not fail for a link that is left out, not broken."""
         assert self.settings is not None
-        if not config.site_url and self._exports() and not PostMortemPlugin._told_site_url:
+        absolute_only = [name for name in self._exports() if name in ("rss", "ics")]
+        if not config.site_url and absolute_only and not PostMortemPlugin._told_site_url:
             PostMortemPlugin._told_site_url = True
             log.info(
-                "site_url is not set, so the links in the exports are relative to the files "
-                "(%s/): set site_url in mkdocs.yml for absolute links in feed readers and calendars",
-                self.settings.dir,
+                "site_url is not set, so the %s export%s written without their items' links (feed "
+                "readers and calendar apps need absolute ones): set site_url in mkdocs.yml",
+                " and ".join(absolute_only),
+                " is" if len(absolute_only) == 1 else "s are",
             )
         description = config.site_description or f"Post-mortems of {config.site_name}"
-        return Site(config.site_name, config.site_url, description, self.settings.dir)
+        return Site(config.site_name, config.site_url, description, self.settings.library_folder)
 
     _told_site_url = False
 
-    def _job(self, config: MkDocsConfig, pages: list[PageSource], library: LibraryFiles, left_out: LeftOut) -> Job:
+    def _job(
+        self,
+        config: MkDocsConfig,
+        pages: list[PageSource],
+        library: LibraryFiles,
+        left_out: LeftOut,
+        merged: list[Entry],
+    ) -> Job:
         """The library work of this build, as plain data."""
         assert self.settings is not None
         return Job(
@@ -371,16 +413,18 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
             base_dir=str(Path(config.config_file_path or "mkdocs.yml").parent),
             markdown_extensions=self._markdown_extensions(config),
             pages=pages,
-            folder=self.settings.dir,
+            folder=self.settings.library_folder,
             generated=library.generated,
             library_urls=library.urls,
             index_table=library.index_table,
             template_dirs=[str(d) for d in self._template_dirs(config)],
             show_findings=self._shows_findings(),
-            exports_dir=str(Path(config.site_dir) / self.settings.dir),
+            exports_dir=str(Path(config.site_dir) / self.settings.library_folder),
             exports=self._exports(),
             site=self._site(config),
             problems=left_out.others,
+            merged=merged,
+            persist=self.command != "serve",
         )
 
     @staticmethod
@@ -400,6 +444,11 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         """In a worker process for a build (where fork is available), else right here with the cache. The
         worker ends with this process, however it ends, and with the build (`on_post_build`,
         `on_build_error`, `on_shutdown`): no build leaves a process behind."""
+        if job.persist and (outcome := cached_outcome(job)) is not None:  # nothing changed since a build
+            log.debug(f"persistent cache: the library of {plural(len(job.pages), 'page')} reused unchanged")
+            future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
+            future.set_result(outcome)
+            return future
         if self.command != "serve" and "fork" in multiprocessing.get_all_start_methods():
             self._stop_pool(kill=True)  # an earlier build's (one that ended without telling the plugin)
             self._pool = concurrent.futures.ProcessPoolExecutor(
@@ -409,7 +458,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
                 initargs=(os.getpid(),),
             )
             return self._pool.submit(run_in_worker, job)
-        future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
+        future = concurrent.futures.Future()
         outcome, self.library = run(job, self.cache)
         future.set_result(outcome)
         return future
@@ -428,7 +477,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         if self.settings is None:
             return nav
         if config.nav is None:
-            home = files.get_file_from_path(f"{self.settings.dir}/index.md")
+            home = files.get_file_from_path(f"{self.settings.library_folder}/index.md")
             if home is not None and home.page is not None:
                 _lift_lone_page(nav.items, home.page)
             return nav
@@ -436,7 +485,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
         missing = [
             file.page
             for page in LIBRARY_PAGES
-            if (file := files.get_file_from_path(f"{self.settings.dir}/{page.name}")) is not None
+            if (file := files.get_file_from_path(f"{self.settings.library_folder}/{page.name}")) is not None
             and file.src_uri in self._generated
             and self._listed(page.name)
             and file.src_uri not in placed
@@ -510,7 +559,7 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
             outcome = self._outcome
             if outcome is not None and outcome.exports and not _strict_failure(config):
                 assert self.settings is not None
-                publish(Path(config.site_dir) / self.settings.dir, outcome.exports)
+                publish(Path(config.site_dir) / self.settings.library_folder, outcome.exports)
                 outcome.exports = {}
         finally:
             self._stop_pool(kill=False)
@@ -575,6 +624,25 @@ class PostMortemPlugin(BasePlugin[PostMortemConfig]):  # type: ignore[no-untyped
                 f"postmortem: {line}{listed}\nAborted with {plural(warnings, 'post-mortem warning')} in strict mode!"
             )
         log.info(line)
+
+
+def _monorepo_sources(config: MkDocsConfig) -> dict[str, str]:
+    """mkdocs-monorepo-plugin's map of the copies it builds from (in its temporary docs_dir) to the
+    teams' own files; empty without it."""
+    monorepo = config.plugins.get("monorepo")
+    sources = getattr(monorepo, "files_source_dir", None)
+    return sources if isinstance(sources, dict) else {}
+
+
+def _looks_like_postmortem(file: File) -> bool:
+    """Whether a page of the site, not the plugin's, opens with a post-mortem's front matter."""
+    if file.generated_by or not file.is_documentation_page() or not file.abs_src_path:
+        return False
+    try:
+        with open(file.abs_src_path, encoding="utf-8", errors="replace") as stream:
+            return looks_like_postmortem(stream.read(SNIFF_BYTES))
+    except OSError:
+        return False
 
 
 def _lift_lone_page(items: list[Any], page: Page) -> None:

@@ -100,7 +100,7 @@ PERSONAL_DATA: frozenset[str] = frozenset({"personal", "special_category"})
 class Affected(BaseModel):
     """An estimate of how many were affected, with what it is based on."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     estimate: int = Field(ge=0, description="The estimated number of persons affected.")
     basis: Text = Field(description="What the estimate is based on, e.g. `sessions in the window × 0.4`.")
@@ -109,7 +109,7 @@ class Affected(BaseModel):
 class AiProfile(BaseModel):
     """What the AI system was, could do, and did: the `ai:` mapping of the front matter."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     system: Text | None = Field(
         default=None, description="The system's name in the organisation's AI inventory (default: `agent`)."
@@ -200,7 +200,7 @@ class AiProfile(BaseModel):
 class AiProfileOptions(BaseModel):
     """The `ai_profile:` option: the profile's fields each severity must give."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     required: dict[str, list[str]] = Field(
         default_factory=dict,
@@ -249,7 +249,7 @@ REGULATION_LABELS: dict[str, str] = {
 class FiledReport(BaseModel):
     """A report made to a regulator: one entry of the front matter's `reports:` list."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     regulation: Regulation = Field(description="eu_ai_act_art73, gdpr_art33 or other.")
     kind: ReportKind = Field(default="initial", description="initial, complete or follow_up.")

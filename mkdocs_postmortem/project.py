@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -17,6 +18,7 @@ from pathspec.gitignore import GitIgnoreSpec
 from yaml_env_tag import construct_env_tag
 
 from .checker import ConfigError
+from .folders import SNIFF_BYTES, looks_like_postmortem
 from .limits import not_regular
 from .options import Options, validate_options
 from .yamlfile import YamlFileError, load_yaml_file
@@ -24,16 +26,6 @@ from .yamlfile import YamlFileError, load_yaml_file
 PLUGIN_NAME = "postmortem"
 # MkDocs' own exclusions (mkdocs.structure.files._default_exclude), before the site's `exclude_docs`.
 MKDOCS_EXCLUDE = GitIgnoreSpec.from_lines([".*", "/templates/"])
-
-
-def is_postmortem_uri(uri: str, folder: str) -> bool:
-    """Is this `docs_dir`-relative POSIX path a post-mortem page of the library in `folder`?"""
-    path = PurePosixPath(uri)
-    return (
-        path.suffix.lower() in (".md", ".markdown")
-        and path.name.lower() not in ("index.md", "readme.md")
-        and path.is_relative_to(folder)
-    )
 
 
 OUTSIDE_DOCS = "the file is a link to a place outside docs_dir, so it was not read"
@@ -198,6 +190,14 @@ def unreadable(path: str | os.PathLike[str]) -> str | None:
 
 
 @dataclass(frozen=True)
+class Mount:
+    """A docs folder of the site, under `alias` (mkdocs-monorepo-plugin's `!include`d teams; "" for docs_dir)."""
+
+    alias: str
+    docs_dir: Path
+
+
+@dataclass(frozen=True)
 class Project:
     config_file: Path
     docs_dir: Path
@@ -208,6 +208,7 @@ class Project:
     exclude: GitIgnoreSpec  # MkDocs' `exclude_docs` after its own defaults
     markdown_extensions: list[object]  # as mkdocs.yml lists them (MkDocs adds toc, tables and fenced_code)
     drafts: GitIgnoreSpec | None  # MkDocs' `draft_docs`
+    mounts: tuple[Mount, ...] = ()  # the teams' docs of mkdocs-monorepo-plugin, besides docs_dir
 
     @property
     def root(self) -> Path:
@@ -215,17 +216,47 @@ class Project:
 
     @property
     def folder(self) -> Path:
-        return self.docs_dir / self.settings.dir
+        """The library's own folder (`library_dir`), where its pages and exports go."""
+        return self.docs_dir / self.settings.library_folder
+
+    def _mounts(self) -> tuple[Mount, ...]:
+        return (Mount("", self.docs_dir), *self.mounts)
+
+    def folders(self) -> list[Path]:
+        """The folders `dir` matches, in every docs folder of the site (each once; none inside another)."""
+        found: list[Path] = []
+        pattern = self.settings.folders
+        for mount in self._mounts():
+            if not pattern.wildcard:
+                candidates = [mount.docs_dir / posixpath.relpath(self.settings.dir, mount.alias or ".")]
+            else:
+                candidates = [Path(path) for path, _, _ in os.walk(mount.docs_dir)]
+            for folder in sorted(candidates, key=lambda path: path.parts):
+                if not folder.is_dir() or any(folder.is_relative_to(done) for done in found):
+                    continue
+                uri = self.src_uri(folder)
+                if not uri.startswith("..") and pattern.matches_folder(uri):
+                    found.append(folder)
+        return found
 
     def display(self, path: Path) -> str:
         """A path as findings show it: relative to the project, with forward slashes."""
         return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))).as_posix()
 
     def src_uri(self, path: Path) -> str:
-        """A file's path relative to docs_dir (as MkDocs names it), or as given when outside it."""
+        """A file's path relative to docs_dir (as MkDocs names it; a monorepo team's under its alias),
+        or as given when outside every docs folder."""
         absolute = path.absolute()
-        docs = self.docs_dir.absolute()
-        return absolute.relative_to(docs).as_posix() if absolute.is_relative_to(docs) else path.as_posix()
+        for mount in sorted(self._mounts(), key=lambda m: len(m.docs_dir.absolute().parts), reverse=True):
+            docs = mount.docs_dir.absolute()
+            if absolute.is_relative_to(docs):
+                return posixpath.normpath(posixpath.join(mount.alias, absolute.relative_to(docs).as_posix()))
+        return path.as_posix()
+
+    def in_docs(self, path: Path) -> bool:
+        """Whether a path lies in a docs folder of the site."""
+        absolute = path.absolute()
+        return any(absolute.is_relative_to(mount.docs_dir.absolute()) for mount in self._mounts())
 
     def page_url(self, path: Path) -> str:
         """A page's URL relative to the site root, as MkDocs makes it (`use_directory_urls`)."""
@@ -234,7 +265,7 @@ class Project:
 
     def builds(self, uri: str) -> bool:
         """Does MkDocs build this `docs_dir`-relative path as a post-mortem (not left out by `exclude_docs`)?"""
-        return is_postmortem_uri(uri, self.settings.dir) and not self.exclude.match_file(uri)
+        return self.settings.folders.contains(uri) and not self.exclude.match_file(uri)
 
     def is_draft_doc(self, path: Path) -> bool:
         """Is this file one of MkDocs' `draft_docs` (left out of a build, like a `status: draft` page)?"""
@@ -244,14 +275,13 @@ class Project:
         """Every post-mortem file of the library, sorted: the pages MkDocs would build. Like MkDocs,
         it follows linked folders (each real folder once: `walk_folder`) and leaves out what
         `exclude_docs` excludes; and only regular files (`refusals` names the others)."""
-        if not self.folder.is_dir():
-            return []
         found = [
             path
-            for path in walk_folder(self.folder).files
-            if self.builds(path.relative_to(self.docs_dir).as_posix()) and path.is_file()
+            for folder in self.folders()
+            for path in walk_folder(folder).files
+            if self.builds(self.src_uri(path)) and path.is_file()
         ]
-        return sorted(found, key=lambda path: path.parts)
+        return sorted(found, key=lambda path: self.src_uri(path))
 
     def refusals(self, paths: Iterable[Path] = ()) -> dict[Path, str]:
         """The files that the build refuses unread, each with why (PM001), as the plugin finds them: of the
@@ -260,16 +290,19 @@ class Project:
         plugin writes (`agents.md`, `postmortems.json`); and of `paths`, those that lie outside `docs_dir`
         (a link) or are not regular files."""
         refused: dict[Path, str] = {}
-        boundary = DocsBoundary(self.docs_dir)
-        if self.folder.is_dir():
-            walked = walk_folder(self.folder)
+        exports = self.settings.exports
+        names = EXPORT_FILES if exports is True else {name: EXPORT_FILES[name] for name in exports or ()}
+        reserved = reserved_paths(self.settings.library_folder, LIBRARY_PAGE_TITLES, names, self.use_directory_urls)
+        folders = self.folders()
+        if self.folder.is_dir() and not any(self.folder.is_relative_to(folder) for folder in folders):
+            folders.append(self.folder)  # the library's own folder: files there may stand where it writes
+        for folder in folders:
+            boundary = self._boundary(folder)
+            walked = walk_folder(folder)
             for link, target in walked.links.items():
                 refused[link] = link_problem(target, self.display(target.target))
-            exports = self.settings.exports
-            names = EXPORT_FILES if exports is True else {name: EXPORT_FILES[name] for name in exports or ()}
-            reserved = reserved_paths(self.settings.dir, LIBRARY_PAGE_TITLES, names, self.use_directory_urls)
             for path in walked.files:
-                uri = path.relative_to(self.docs_dir).as_posix()
+                uri = self.src_uri(path)
                 if self.exclude.match_file(uri):
                     continue
                 why = taken(uri, dest_uri(uri, self.use_directory_urls), reserved, uri.endswith(MKDOCS_PAGE_SUFFIXES))
@@ -279,7 +312,7 @@ class Project:
                     refused[path] = why
         for path in paths:
             if path not in refused:
-                why = OUTSIDE_DOCS if boundary.outside(path) else unreadable(path)
+                why = OUTSIDE_DOCS if self._boundary(path).outside(path) else unreadable(path)
                 if why is not None:
                     refused[path] = why
         return refused
@@ -287,8 +320,31 @@ class Project:
     def skips(self, path: Path) -> bool:
         """Is this a file that MkDocs does not build as a post-mortem (outside docs_dir or `dir`,
         excluded, an index)? A link inside docs_dir to a file elsewhere is built, and refused."""
+        return not self.in_docs(path) or not self.builds(self.src_uri(path))
+
+    def elsewhere(self) -> list[str]:
+        """The pages of the site (by `docs_dir` path) whose front matter is a post-mortem's: where the
+        library is when `dir` matches nothing."""
+        found = []
+        for mount in self._mounts():
+            for path in sorted(mount.docs_dir.rglob("*.md")):
+                uri = self.src_uri(path)
+                if self.exclude.match_file(uri) or not path.is_file():
+                    continue
+                try:
+                    with path.open(encoding="utf-8", errors="replace") as stream:
+                        head = stream.read(SNIFF_BYTES)
+                except OSError:
+                    continue
+                if looks_like_postmortem(head):
+                    found.append(uri)
+        return found
+
+    def _boundary(self, path: Path) -> DocsBoundary:
+        """The boundary of the docs folder that holds `path` (docs_dir when none does)."""
         absolute = path.absolute()
-        return not absolute.is_relative_to(self.docs_dir.absolute()) or not self.builds(self.src_uri(path))
+        mount = next((m for m in self.mounts if absolute.is_relative_to(m.docs_dir.absolute())), None)
+        return DocsBoundary(mount.docs_dir if mount else self.docs_dir)
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -356,6 +412,16 @@ def _read_config(path: Path, loader: type[_ConfigLoader], seen: tuple[Path, ...]
         mergedeep.merge(inherited, data)  # into `inherited`, in place
         return inherited
     return data
+
+
+def _plugin_names(data: dict[str, Any]) -> set[str]:
+    """The names of the plugins mkdocs.yml lists."""
+    plugins = data.get("plugins")
+    if isinstance(plugins, dict):
+        return {str(name) for name in plugins}
+    if isinstance(plugins, list):
+        return {str(entry) if isinstance(entry, str) else str(next(iter(entry))) for entry in plugins if entry}
+    return set()
 
 
 def _plugin_options(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -437,4 +503,44 @@ def load_project(config_file: str | os.PathLike[str]) -> Project:
         exclude=MKDOCS_EXCLUDE + exclude if exclude else MKDOCS_EXCLUDE,
         markdown_extensions=_extensions(data, path),
         drafts=_spec(data, "draft_docs", path),
+        mounts=_monorepo_mounts(data, path),
     )
+
+
+_INCLUDE = ("!include ", "*include ")  # mkdocs-monorepo-plugin's nav statements
+_ALIAS = re.compile(r"^[a-zA-Z0-9_.\-/]+$")
+
+
+def _monorepo_mounts(data: dict[str, Any], path: Path) -> tuple[Mount, ...]:
+    """The teams' docs folders that mkdocs-monorepo-plugin merges into the site, as it does: each
+    `!include team/mkdocs.yml` (or `*include` pattern) of the nav, under the team's `site_name` (slugified
+    when it is not a plain path) and from its `docs_dir` (default `docs`). None without the plugin."""
+    if "monorepo" not in _plugin_names(data):
+        return ()
+    mounts: list[Mount] = []
+    for statement in _nav_strings(data.get("nav")):
+        kind, target = statement[:9], statement[9:].strip()
+        found = sorted(path.parent.glob(target)) if kind == "*include " else [path.parent / target]
+        for included in found:
+            if not included.is_file():
+                raise ConfigError(f"{path}: nav: {statement}: no such file {included}")
+            team = read_config(included)
+            if not isinstance(team, dict) or not isinstance(team.get("site_name"), str):
+                raise ConfigError(
+                    f"{path}: nav: {statement}: {included} has no `site_name`, which names the team's folder"
+                )
+            name = team["site_name"]
+            alias = name if _ALIAS.match(name) else re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            mounts.append(Mount(alias, included.parent / str(team.get("docs_dir") or "docs")))
+    return tuple(mounts)
+
+
+def _nav_strings(nav: object) -> list[str]:
+    """Every `!include`/`*include` statement anywhere in a nav."""
+    if isinstance(nav, str):
+        return [nav] if nav.startswith(_INCLUDE) else []
+    if isinstance(nav, list):
+        return [s for item in nav for s in _nav_strings(item)]
+    if isinstance(nav, dict):
+        return [s for value in nav.values() for s in _nav_strings(value)]
+    return []

@@ -46,7 +46,7 @@ ClockState = Literal["due", "due_soon", "overdue", "on_time", "late"]
 class RegulationOptions(BaseModel):
     """The `regulation:` option: which clocks run, and who the report drafts name as contact."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     art73_applies_from: dt.date | None = Field(
         default=ART73_DEFAULT_FROM,

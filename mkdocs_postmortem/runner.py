@@ -31,6 +31,7 @@ def check_files(
     markdown_extensions: Iterable[object] = (),
     workers: int = 2,
     rules: RuleSet = RULES,
+    persist: bool = False,
 ) -> dict[str, Checked]:
     """Findings (and what the library rules read of each page) for many files (display path → file path), checked by `workers` processes at once:
     this one and `workers - 1` forked ones. `refused` pages (display path → why) are reported unread.
@@ -44,7 +45,7 @@ def check_files(
     size = max(1, -(-len(names) // (PARTS_PER_PROCESS * workers)))
     parts = [{name: files[name] for name in names[start : start + size]} for start in range(0, len(names), size)]
     extensions = tuple(markdown_extensions)
-    checker = Checker(settings, Path(base_dir), markdown_extensions=extensions, rules=rules)
+    checker = Checker(settings, Path(base_dir), markdown_extensions=extensions, rules=rules, persist=persist)
     pages: dict[str, Checked] = {}
     gc.freeze()  # the collector leaves what exists now alone, so the forked copy stays shared, unwritten
     try:
@@ -53,7 +54,7 @@ def check_files(
             workers - 1,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(os.getpid(), settings, base_dir, extensions, rules),
+            initargs=(os.getpid(), settings, base_dir, extensions, rules, persist),
         ) as pool:
             futures = [pool.submit(_check_part_in_worker, part) for part in parts]
             for future, part in zip(reversed(futures), reversed(parts), strict=True):
@@ -70,11 +71,18 @@ def check_files(
 
 
 def _start_worker(
-    parent: int, settings: Settings, base_dir: str, markdown_extensions: tuple[object, ...], rules: RuleSet
+    parent: int,
+    settings: Settings,
+    base_dir: str,
+    markdown_extensions: tuple[object, ...],
+    rules: RuleSet,
+    persist: bool,
 ) -> None:
     global _worker_checker
     exit_with_parent(parent)
-    _worker_checker = Checker(settings, Path(base_dir), markdown_extensions=markdown_extensions, rules=rules)
+    _worker_checker = Checker(
+        settings, Path(base_dir), markdown_extensions=markdown_extensions, rules=rules, persist=persist
+    )
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h

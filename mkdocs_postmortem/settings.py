@@ -9,7 +9,7 @@ import os
 import posixpath
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pathspec.gitignore import GitIgnoreSpec
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -25,11 +25,13 @@ from .dates import (
     out_of_range,
     resolve_today,
 )
+from .folders import FolderPattern, folder_pattern
 from .model import Level
 from .people import PeopleFileError, load_people
 from .profile import AiProfileOptions
 from .regulation import RegulationOptions
 from .rules import RULES, Context, Rule
+from .sources import Source
 from .template import Template, TemplateError, default_template, load_template
 from .tickets import TicketOptions, Tickets, load_tickets
 from .trackers.state import StateFileError
@@ -54,7 +56,7 @@ PathText = Annotated[str, BeforeValidator(_path_text)]
 class Legacy(BaseModel):
     """Pages kept as they are: named by gitignore-style patterns, or written about incidents before a date."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     pages: list[str] = Field(
         default_factory=list,
@@ -80,11 +82,17 @@ def _patterns(lines: tuple[str, ...]) -> GitIgnoreSpec:
 class Settings(BaseModel):
     """The options the core needs; `options.Options` adds those of the site and validates `mkdocs.yml`'s."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     dir: str = Field(
         "postmortems",
-        description="Folder of `docs_dir` that holds the post-mortems (its `index.md` files are not post-mortems).",
+        description="Folder of `docs_dir` that holds the post-mortems (its `index.md` files are not post-mortems), or "
+        "a pattern of folders: `*/postmortems` (one per team), `**/postmortems` (at any depth).",
+    )
+    library_dir: str | None = Field(
+        None,
+        description="Folder of `docs_dir` for the library's own pages and exports; default `dir`, or for a pattern "
+        "the part after its last wildcard (`*/postmortems` → `postmortems`).",
     )
     rules: dict[str, str] = Field(
         default_factory=dict,
@@ -107,6 +115,11 @@ class Settings(BaseModel):
         description="The site's post-mortem template (a YAML file relative to mkdocs.yml): sections, sign-off roles, "
         "regulatory questions, severities; it extends the built-in CoE template.",
     )
+    cache_dir: PathText | Literal[False] = Field(
+        ".cache/mkdocs-postmortem",
+        description="Folder (relative to mkdocs.yml) of the persistent cache of checks and library outputs, "
+        "keyed by content, settings and the tool's version; false turns it off.",
+    )
     legacy: Legacy = Field(
         Legacy(pages=[], before=None),
         description="Pages kept as they are (`pages:` patterns, and/or `before:` a date): only their front matter is "
@@ -116,6 +129,11 @@ class Settings(BaseModel):
         RegulationOptions(),
         description="Regulators' clocks: `art73_applies_from` (default 2026-08-02; null turns Article 73's clock "
         "off), `gdpr` (true), `contact` for the report drafts.",
+    )
+    sources: list[Source] = Field(
+        default_factory=list,
+        description="Other sites' `postmortems.json` exports to merge into the library: each `{name, url}` or "
+        "`{name, file, site_url}`.",
     )
     ai_profile: AiProfileOptions = Field(
         AiProfileOptions(),
@@ -127,23 +145,35 @@ class Settings(BaseModel):
         "`state_file` (postmortem-tickets.json), `required_for` (severities), `max_age_days` (7), `label`.",
     )
 
-    @field_validator("dir")
+    @field_validator("dir", "library_dir")
     @classmethod
-    def _dir(cls, value: str) -> str:
+    def _dir(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         cleaned = value.strip().strip("/")
         if not cleaned or cleaned.startswith("..") or "/../" in f"/{cleaned}/" or value.strip().startswith("/"):
             raise PydanticCustomError(
                 "folder", "'{value}' must be a folder inside docs_dir, such as `postmortems`", {"value": value}
             )
         cleaned = posixpath.normpath(cleaned)  # `./postmortems/` is `postmortems`
-        if cleaned == ".":
+        if cleaned in (".", "**"):
             raise PydanticCustomError(
                 "folder",
                 "'{value}' is docs_dir itself, which would make every page of the site a post-mortem: "
-                "name a folder inside docs_dir, such as `postmortems`",
+                "name a folder inside docs_dir, such as `postmortems`, or a pattern such as `*/postmortems`",
                 {"value": value},
             )
         return cleaned
+
+    @property
+    def folders(self) -> FolderPattern:
+        """The `dir` option, compiled: which pages are post-mortems, and each one's team."""
+        return folder_pattern(self.dir)
+
+    @property
+    def library_folder(self) -> str:
+        """Where the library's pages and exports go: `library_dir`, else `dir` (for a pattern, its literal end)."""
+        return self.library_dir or self.folders.library_folder
 
     @field_validator("today")
     @classmethod

@@ -94,7 +94,7 @@ BUILT_IN_SHAPES: dict[str, str] = {
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
@@ -208,7 +208,7 @@ def _regex(value: str) -> str:
 class Template(BaseModel):
     """Everything the tool knows about a post-mortem template. Read it with `load_template`."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     name: str = "post-mortem"
     source: str = Field("", description="The file it was read from (empty: the built-in CoE template).")

@@ -4,13 +4,18 @@ and what the rules and the library know of the tickets (`Tickets`: the reference
 
 Recognised: `owner/repo#123`, `https://github.com/owner/repo/issues/123` (or `/pull/123`),
 `https://gitlab.com/group/project/-/issues/12`, Jira keys (`OPS-123`) and Jira browse URLs
-(`https://acme.atlassian.net/browse/OPS-123`). Nothing here touches the network.
+(`https://acme.atlassian.net/browse/OPS-123`). Each tracker has one configured server (`github_url`,
+`gitlab_url`, `jira_url`): a ticket on another server keeps its address (`Ticket.base`), is linked there,
+and is never synced, so no token goes to a server the site did not name. Nothing here touches the network.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,17 +31,29 @@ from .trackers.state import StateFile, TicketState
 Tracker = Literal["github", "gitlab", "jira"]
 TRACKER_NAMES: dict[str, str] = {"github": "GitHub", "gitlab": "GitLab", "jira": "Jira"}
 
-# Headers of the action table's ticket column (case-folded): whole names, or a prefix. The template's own
-# columns are matched first, so none of these takes the place of one of them.
-_HEADER_NAMES = frozenset({"ticket", "tickets", "issue", "issues", "jira", "tracker", "tracking", "gh issue"})
-_HEADER_PREFIXES = ("ticket", "issue", "jira", "github issue", "gitlab issue")
+# Headers of the action table's ticket column (case-folded, spaces collapsed): whole names only, so that a
+# column such as "Tracking" or "Issue date" is not taken for it. The template's own columns are matched first.
+_HEADER_NAMES = frozenset(
+    {
+        *(f"{name}{suffix}" for name in ("ticket", "issue") for suffix in ("", "s", " #", " no", " id", " key")),
+        *(
+            f"{tracker} {name}"
+            for tracker in ("jira", "github", "gitlab", "gh", "tracker", "tracking")
+            for name in ("ticket", "tickets", "issue", "issues")
+        ),
+        "jira",
+        "jira key",
+    }
+)
 # A ticket cell that says "none yet" rather than naming a ticket.
 _NO_TICKET = frozenset({"", "-", "–", "—", "n/a", "na", "none", "tbd", "todo", "to do", "?"})
+_NOT_A_TICKET = "is not a ticket reference"
 
 _GITHUB_SHORT = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9._-]{1,100})#([1-9][0-9]{0,9})")
 _JIRA_KEY = re.compile(r"([A-Z][A-Z0-9_]{0,49})-([1-9][0-9]{0,9})")
 _GITHUB_PATH = re.compile(
-    r"/([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})/(?:issues|pull)/([1-9][0-9]{0,9})/?"
+    r"/([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})/(?:issues|pull)/([1-9][0-9]{0,9})"
+    r"(?:/(?:files|commits|checks|events))?/?"
 )
 _GITLAB_PATH = re.compile(r"/([A-Za-z0-9_.][A-Za-z0-9_./-]{0,500}?)(?:/-)?/issues/([1-9][0-9]{0,9})/?")
 _JIRA_PATH = re.compile(r"(/[^?#]{0,200}?)?/browse/([A-Z][A-Z0-9_]{0,49})-([1-9][0-9]{0,9})/?")
@@ -53,8 +70,7 @@ SHAPES = (
 
 def is_ticket_header(header: str) -> bool:
     """Whether an action-table header names the ticket column (`Ticket`, `Issue`, `Jira`, …)."""
-    name = header.strip().casefold().rstrip(".:")
-    return name in _HEADER_NAMES or name.startswith(_HEADER_PREFIXES)
+    return " ".join(header.casefold().split()).rstrip(".:") in _HEADER_NAMES
 
 
 def _web_url(value: str) -> str:
@@ -113,17 +129,25 @@ class TicketOptions(BaseModel):
     @property
     def hosts(self) -> tuple[str, str, str]:
         """The GitHub, GitLab and Jira host names (lower case; Jira's empty when it is not configured)."""
-        return (
-            (urlsplit(self.github_url).hostname or "").lower(),
-            (urlsplit(self.gitlab_url).hostname or "").lower(),
-            (urlsplit(self.jira_url).hostname or "").lower() if self.jira_url else "",
-        )
+        return (_host(self.github_url), _host(self.gitlab_url), _host(self.jira_url) if self.jira_url else "")
+
+    def server(self, tracker: Tracker) -> str | None:
+        """The configured web address of a tracker (None: no Jira configured)."""
+        return {"github": self.github_url, "gitlab": self.gitlab_url, "jira": self.jira_url}[tracker]
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
 class Ticket:
     """A ticket on a tracker: `project` is `owner/repo` (GitHub), `group/project` (GitLab) or the Jira
-    project key; `base` a Jira browse URL's site, when the reference gave one."""
+    project key; `base` the web address of its server when a URL put it on another server than the
+    tracker's configured one (it is linked there, and not synced)."""
 
     tracker: Tracker
     project: str
@@ -132,7 +156,10 @@ class Ticket:
 
     @property
     def key(self) -> str:
-        """Its key in the state file: `owner/repo#12`, `gitlab:group/project#12`, `OPS-123`."""
+        """Its key in the state file: `owner/repo#12`, `gitlab:group/project#12`, `OPS-123`; a ticket on
+        another server, its address (never synced, so never in the file, and never taken for another)."""
+        if self.base:
+            return _address(self, self.base)
         if self.tracker == "gitlab":
             return f"gitlab:{self.project}#{self.number}"
         return self.text
@@ -158,8 +185,17 @@ class Malformed:
 Reference = Ticket | Malformed | None
 
 
+def _address(ticket: Ticket, base: str) -> str:
+    if ticket.tracker == "github":
+        return f"{base}/{ticket.project}/issues/{ticket.number}"
+    if ticket.tracker == "gitlab":
+        return f"{base}/{ticket.project}/-/issues/{ticket.number}"
+    return f"{base}/browse/{ticket.text}"
+
+
 def parse_url(url: str, hosts: tuple[str, str, str]) -> Ticket | None:
-    """The ticket a URL names, or None when it names none (a runbook, a commit, a file)."""
+    """The ticket a URL names, or None when it names none (a runbook, a commit, a file). A URL on
+    another server than its tracker's configured one gives a ticket with that server as its `base`."""
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower()
@@ -168,14 +204,14 @@ def parse_url(url: str, hosts: tuple[str, str, str]) -> Ticket | None:
     if parts.scheme not in ("http", "https") or not host:
         return None
     github, gitlab, jira = hosts
-    path = parts.path
-    if host in (github, "github.com", "www.github.com") and (match := _GITHUB_PATH.fullmatch(path)):
-        return Ticket("github", f"{match[1]}/{match[2]}", int(match[3]))
+    path, site = parts.path, f"{parts.scheme}://{parts.netloc}"
+    host = "github.com" if host == "www.github.com" else host
+    if host in (github, "github.com") and (match := _GITHUB_PATH.fullmatch(path)):
+        return Ticket("github", f"{match[1]}/{match[2]}", int(match[3]), "" if host == github else "https://github.com")
     if (host in (gitlab, "gitlab.com") or "/-/issues/" in path) and (match := _GITLAB_PATH.fullmatch(path)):
-        return Ticket("gitlab", match[1], int(match[2]))
+        return Ticket("gitlab", match[1], int(match[2]), "" if host == gitlab else site)
     if match := _JIRA_PATH.fullmatch(path):
-        base = "" if host == jira else f"{parts.scheme}://{parts.netloc}{match[1] or ''}"
-        return Ticket("jira", match[2], int(match[3]), base)
+        return Ticket("jira", match[2], int(match[3]), "" if host == jira else f"{site}{match[1] or ''}")
     return None
 
 
@@ -186,16 +222,25 @@ def parse_reference(cell: str, links: tuple[str, ...], hosts: tuple[str, str, st
     text = " ".join(_PARENTHETICAL.sub(" ", cell).split())
     if text.casefold() in _NO_TICKET or text.startswith("["):
         return next((ticket for link in links if (ticket := parse_url(link, hosts))), None)
-    tokens = [token for token in _SEPARATORS.split(text) if token]
-    found = [_token(token, hosts) for token in tokens]
-    if len(found) > 1:
-        return Malformed(cell, f"holds {len(found)} references: one item, one ticket — split the item")
-    return found[0]
+    found = [_token(token, hosts) for token in _SEPARATORS.split(text) if token]
+    if len(found) == 1:
+        return found[0]
+    tickets = [ticket for ticket in found if isinstance(ticket, Ticket)]
+    if len(tickets) > 1:
+        return Malformed(cell, f"holds {len(tickets)} references: one item, one ticket — split the item")
+    if tickets:
+        return Malformed(cell, f"holds words besides its ticket: put them in parentheses, `{tickets[0].text} (…)`")
+    specific = [m for m in found if isinstance(m, Malformed) and m.why != _NOT_A_TICKET]
+    return specific[0] if specific else Malformed(cell, _NOT_A_TICKET)
 
 
 def _token(token: str, hosts: tuple[str, str, str]) -> Ticket | Malformed:
     if token.startswith(("http://", "https://")):
-        return parse_url(token, hosts) or Malformed(token, "is not the address of a GitHub, GitLab or Jira issue")
+        return parse_url(token, hosts) or Malformed(
+            token,
+            "is not the address of a GitHub, GitLab or Jira issue (a self-hosted one's server is "
+            "`tickets: github_url` or `gitlab_url`)",
+        )
     if match := _GITHUB_SHORT.fullmatch(token):
         return Ticket("github", f"{match[1]}/{match[2]}", int(match[3]))
     if match := _JIRA_KEY.fullmatch(token):
@@ -204,17 +249,24 @@ def _token(token: str, hosts: tuple[str, str, str]) -> Ticket | Malformed:
         return Malformed(token, f"does not name its repository: write owner/repo{token}")
     if _JIRA_KEY.fullmatch(token.upper()):
         return Malformed(token, f"is not a Jira key as written: Jira keys are upper case ({token.upper()})")
-    return Malformed(token, "is not a ticket reference")
+    return Malformed(token, _NOT_A_TICKET)
 
 
 def ticket_url(ticket: Ticket, options: TicketOptions) -> str | None:
     """The ticket's web page (None for a Jira key without a Jira to find it on)."""
-    if ticket.tracker == "github":
-        return f"{options.github_url}/{ticket.project}/issues/{ticket.number}"
-    if ticket.tracker == "gitlab":
-        return f"{options.gitlab_url}/{ticket.project}/-/issues/{ticket.number}"
-    base = ticket.base or options.jira_url
-    return f"{base}/browse/{ticket.text}" if base else None
+    base = ticket.base or options.server(ticket.tracker)
+    return _address(ticket, base) if base else None
+
+
+def unsyncable(ticket: Ticket, options: TicketOptions) -> str | None:
+    """Why `mkdocs-postmortem sync` does not ask for the ticket, or None when it does: a tracker's token
+    goes to its configured server only."""
+    if ticket.base:
+        configured = _host(options.server(ticket.tracker) or "") or "none"
+        return f"{ticket.text} is on {_host(ticket.base)}, not on the {ticket.tracker_name} this site configures ({configured})"
+    if options.server(ticket.tracker) is None:
+        return f"{ticket.text} is a Jira key, but no Jira is configured"
+    return None
 
 
 @dataclass(frozen=True)
@@ -224,6 +276,7 @@ class Tickets:
     options: TicketOptions = field(default_factory=TicketOptions)
     states: StateFile | None = None
     state_file: str = "postmortem-tickets.json"  # as the options name it, for messages
+    broken: str | None = None  # why the state file was read as none (`reading_past_a_broken_state_file`)
 
     def of(self, item: ActionItem) -> Reference:
         """The item's ticket reference, if it has one."""
@@ -240,6 +293,10 @@ class Tickets:
         """The ticket's state as the last sync saw it (None: no state file, or not synced yet)."""
         return self.states.tickets.get(ticket.key) if self.states else None
 
+    def unsyncable(self, ticket: Ticket) -> str | None:
+        """Why `sync` does not ask for the ticket (`unsyncable`), or None when it does."""
+        return unsyncable(ticket, self.options)
+
     def url(self, ticket: Ticket) -> str | None:
         """The ticket's web page: the tracker's own address from the state file, else one made from the options."""
         state = self.state(ticket)
@@ -254,12 +311,32 @@ class Tickets:
         return severity is not None and severity in self.options.required_for
 
 
+_READ_PAST_BROKEN: ContextVar[bool] = ContextVar("read_past_a_broken_state_file", default=False)
+
+
+@contextmanager
+def reading_past_a_broken_state_file() -> Iterator[None]:
+    """Within it, a state file whose text is broken (not JSON, not the format) reads as none, and
+    `Tickets.broken` says why: for `sync`, which writes it anew. Elsewhere it is a configuration error."""
+    token = _READ_PAST_BROKEN.set(True)
+    try:
+        yield
+    finally:
+        _READ_PAST_BROKEN.reset(token)
+
+
 def load_tickets(options: TicketOptions, base_dir: Path) -> Tickets:
     """The tickets' context of a site: its options and its state file (read when there is one).
     Raises `trackers.state.StateFileError`."""
-    from .trackers.state import load_states
+    from .trackers.state import StateFileError, load_states
 
-    return Tickets(options, load_states(base_dir / options.state_file), options.state_file)
+    try:
+        states = load_states(base_dir / options.state_file)
+    except StateFileError as exc:
+        if not (exc.repairable and _READ_PAST_BROKEN.get()):
+            raise
+        return Tickets(options, None, options.state_file, broken=exc.problem)
+    return Tickets(options, states, options.state_file)
 
 
 def assignee_person(login: str, name: str | None, tracker: Tracker, owners: dict[str, str] | None) -> str | None:

@@ -1,5 +1,6 @@
-"""Every link of every export resolves in the built site, with and without `site_url`; the feed names
-authors as RSS 2.0 allows and the CSV opens in a spreadsheet with its characters intact."""
+"""Every link of every export resolves in the built site, with and without `site_url`; without it the
+feed and the calendar write no relative item links, and their ids do not change when it is set; the
+feed names authors as RSS 2.0 allows and the CSV opens in a spreadsheet with its characters intact."""
 
 from __future__ import annotations
 
@@ -30,14 +31,23 @@ def export_links(folder: Path) -> dict[str, list[str]]:
     calendar = icalendar.Calendar.from_ical((folder / "action-items.ics").read_bytes())
     channel = ET.parse(folder / "feed.xml").getroot().find("channel")
     assert channel is not None
-    feed = [channel.findtext("link") or ""]
-    feed += [item.findtext(tag) or "" for item in channel.iter("item") for tag in ("link", "guid")]
+    feed = [link.text or "" for link in channel.iter("link")]
     return {
         "postmortems.json": json_links,
         "action-items.csv": [row[key] for row in rows for key in ("postmortem_url", "url")],
-        "action-items.ics": [str(event["url"]) for event in calendar.walk("VEVENT")],
+        "action-items.ics": [str(event["url"]) for event in calendar.walk("VEVENT") if "url" in event],
         "feed.xml": feed,
     }
+
+
+def export_ids(folder: Path) -> tuple[list[str], list[str]]:
+    """The feed's guids and the calendar's UIDs, by which readers and calendars know an item again."""
+    channel = ET.parse(folder / "feed.xml").getroot().find("channel")
+    assert channel is not None
+    calendar = icalendar.Calendar.from_ical((folder / "action-items.ics").read_bytes())
+    return [item.findtext("guid") or "" for item in channel.iter("item")], [
+        str(event["uid"]) for event in calendar.walk("VEVENT")
+    ]
 
 
 def resolves(site: Path, base: str, link: str) -> bool:
@@ -63,6 +73,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ("relative", {}),
         ("absolute", {"site_url": SITE_URL}),
         ("files", {"use_directory_urls": False}),
+        ("files-absolute", {"use_directory_urls": False, "site_url": SITE_URL}),
     ):
         root = tmp_path_factory.mktemp(name)
         valid = fixture_text("valid.md").replace("Filter retrieval results by tenant at query time", ACTION)
@@ -74,27 +85,44 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return built
 
 
-@pytest.mark.parametrize("name", ["relative", "absolute", "files"])
+@pytest.mark.parametrize("name", ["relative", "absolute", "files", "files-absolute"])
 def test_every_export_link_resolves_in_the_built_site(sites: dict[str, Path], name: str) -> None:
     site = sites[name] / "site"
     links = export_links(site / "postmortems")
     assert sum(map(len, links.values())) > 10
+    if "absolute" in name:  # the channel's and one per post-mortem in the feed, one per open item in the calendar
+        assert len(links["feed.xml"]) == 3 and len(links["action-items.ics"]) == 4
+    else:  # RSS links and an iCalendar URL must be absolute: without site_url only the channel's (required) is written
+        assert links["feed.xml"] == ["./"] and links["action-items.ics"] == []
     for export, found in links.items():
         for link in found:
-            if name == "absolute":
+            if "absolute" in name:
                 assert link.startswith(SITE_URL), (export, link)
             else:
                 assert "://" not in link and not link.startswith("/"), (export, link)
             assert resolves(site, f"{SITE_URL}postmortems/{export}", link), f"{export}: {link} does not resolve"
 
 
-def test_without_site_url_the_build_says_once_that_links_are_relative(tmp_path: Path) -> None:
+def test_feed_and_calendar_ids_do_not_change_when_site_url_is_set(sites: dict[str, Path]) -> None:
+    ids = {name: export_ids(sites[name] / "site/postmortems") for name in sites}
+    guids, uids = ids["relative"]
+    assert len(guids) == 2 and len(uids) == 4 and len(set(uids)) == 4
+    assert all(found == ids["relative"] for found in ids.values()), "a reader would show every item twice"
+    root = ET.parse(sites["relative"] / "site/postmortems/feed.xml").getroot()
+    assert {guid.get("isPermaLink") for guid in root.iter("guid")} == {"false"}
+
+
+def test_without_site_url_the_build_warns_once_naming_the_feed_and_the_calendar(tmp_path: Path) -> None:
     write_site(tmp_path, {"postmortems/a.md": fixture_text("valid.md")})
     result = run_mkdocs("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.count("site_url is not set") == 1
+    warnings = [line for line in result.stderr.splitlines() if "site_url is not set" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("INFO")
+    assert "ics and rss exports" in warnings[0] and "set site_url in mkdocs.yml" in warnings[0]
+    write_site(tmp_path, {"postmortems/a.md": fixture_text("valid.md")}, options={"exports": ["json", "csv"]})
+    assert "site_url is not set" not in run_mkdocs("build", "--strict", cwd=tmp_path).stderr
     write_site(tmp_path, {"postmortems/a.md": fixture_text("valid.md")}, extra={"site_url": SITE_URL})
-    assert "site_url is not set" not in run_mkdocs("build", cwd=tmp_path).stderr
+    assert "site_url is not set" not in run_mkdocs("build", "--strict", cwd=tmp_path).stderr
 
 
 def test_feed_names_authors_with_dublin_core(sites: dict[str, Path]) -> None:

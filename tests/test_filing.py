@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from mkdocs_postmortem.cli import cli
-from mkdocs_postmortem.filing import FilingError, rewrite, with_tickets
+from mkdocs_postmortem.filing import FilingError, _only_the_cells, _plan, rewrite, split_lines, with_tickets
 from mkdocs_postmortem.template import default_template
 from mkdocs_postmortem.tickets import Tickets
 from tests.conftest import fixture_text, write_site
@@ -72,10 +72,58 @@ def test_row_styles(table: str, expected: str) -> None:
     assert with_tickets(text, {5: "x/y#1"}, TEMPLATE) == "## 7. Action items\n\n" + expected
 
 
+def test_a_row_with_more_cells_than_the_header_is_refused() -> None:
+    """GFM splits a row on a `|` in a code span: a Ticket column added at the end would replace the Status."""
+    text = (
+        "## 7. Action items\n\n| # | Action | Owner | Due | Status |\n|---|---|---|---|---|\n"
+        "| 1 | Split `a|b` | Bob | 2026-10-01 | Open |\n| 2 | Other | Al | 2026-10-02 | Open |\n"
+    )
+    with pytest.raises(FilingError, match=r"^a\.md:5: the row has 6 cells, the header 5 \(a `\|` in a code span"):
+        rewrite("a.md", text, {6: "x/y#1"}, TEMPLATE, Tickets())
+
+
+def test_a_pipe_after_a_backslash_is_text_as_the_parser_reads_it() -> None:
+    table = (
+        "| # | Action | Owner | Due | Status |\n|---|---|---|---|---|\n"
+        "| 1 | Split `a\\\\|b` and c \\| d | Bob | 2026-10-01 | Open |\n"
+    )
+    new = rewrite("a.md", "## 7. Action items\n\n" + table, {5: "x/y#1"}, TEMPLATE, Tickets())
+    assert new.endswith("| 2026-10-01 | Open | x/y#1 |\n")
+
+
+def test_lines_are_split_on_newlines_only() -> None:
+    text = VALID.replace("## 7. Action items", "Form\x0cfeed \u2028 and \x85 here.\n\n## 7. Action items")
+    row = text[: text.index("| 3 | Add")].count("\n") + 1
+    assert split_lines("a\x0cb\u2028c\r\nd") == ["a\x0cb\u2028c\r\n", "d"]
+    new = rewrite("a.md", text, {row: "acme/ops#9"}, TEMPLATE, Tickets())
+    assert new == with_tickets(text, {row: "acme/ops#9"}, TEMPLATE) and "Form\x0cfeed \u2028 and \x85 here." in new
+    assert "| Open | acme/ops#9 |\n" in new
+
+
+def test_rewrite_refuses_a_reference_that_lands_on_no_item() -> None:
+    """A row of another table (the timeline) would get a Ticket column, and read as before."""
+    timeline = VALID.count("\n", 0, VALID.index("\n|", VALID.index("## 2.")) + 1) + 3
+    with pytest.raises(FilingError, match=rf"^a\.md:{timeline}: not the row of an action item"):
+        rewrite("a.md", VALID, {timeline: "acme/ops#1"}, TEMPLATE, Tickets())
+
+
+def test_only_the_planned_cells_may_change() -> None:
+    lines = split_lines(VALID)
+    tables = _plan(lines, {ROW1 + 2: "acme/ops#1"}, TEMPLATE)
+    good = split_lines(with_tickets(VALID, {ROW1 + 2: "acme/ops#1"}, TEMPLATE))
+    assert _only_the_cells(lines, good, tables) is None
+    bad = list(good)
+    bad[ROW1 + 1] = bad[ROW1 + 1].replace("| Open |", "| Done |")  # the target row, another cell
+    assert _only_the_cells(lines, bad, tables) == ROW1 + 2
+    bad = list(good)
+    bad[0] = "changed\n"
+    assert _only_the_cells(lines, bad, tables) == 1
+
+
 def test_rewrite_checks_the_page_reads_as_before() -> None:
     tickets = Tickets()
     assert rewrite("a.md", VALID, {ROW1 + 2: "acme/ops#1"}, TEMPLATE, tickets).count("acme/ops#1") == 1
-    with pytest.raises(FilingError, match=r"a\.md: line 3: not a row of a table"):
+    with pytest.raises(FilingError, match=r"a\.md:3: not a row of a table"):
         rewrite("a.md", VALID, {3: "acme/ops#1"}, TEMPLATE, tickets)
 
 
@@ -88,6 +136,7 @@ class FakeGitHub:
     def __init__(self, server: HTTPServer) -> None:
         self.created: list[dict[str, object]] = []
         self.issues: list[dict[str, object]] = []
+        self.push = True  # False: the token may not set labels, and GitHub drops them without a word
         server.expect_request("/api/repos/acme/ops/issues", method="GET").respond_with_handler(self.list)
         server.expect_request("/api/repos/acme/ops/issues", method="POST").respond_with_handler(self.create)
 
@@ -101,7 +150,13 @@ class FakeGitHub:
         number = 100 + len(self.issues)
         self.created.append(payload)
         self.issues.append({"number": number, "state": "open", "body": payload["body"], "title": payload["title"]})
-        return Response(json.dumps({"number": number, "html_url": f"https://github.com/acme/ops/issues/{number}"}), 201)
+        labels = [{"id": 7, "name": name} for name in payload["labels"]] if self.push else []
+        return Response(
+            json.dumps(
+                {"number": number, "html_url": f"https://github.com/acme/ops/issues/{number}", "labels": labels}
+            ),
+            201,
+        )
 
 
 @pytest.fixture
@@ -201,7 +256,7 @@ def test_a_refusal_stops_with_exit_2_and_keeps_what_was_filed(server: HTTPServer
         calls[0] += 1
         if calls[0] > 1:
             return Response(json.dumps({"message": "Resource not accessible by integration"}), 403)
-        return Response(json.dumps({"number": 5}), 201)
+        return Response(json.dumps({"number": 5, "labels": [{"name": "postmortem"}]}), 201)
 
     server.expect_request("/api/repos/acme/ops/issues", method="POST").respond_with_handler(create)
     code, _, err = file_tickets(config, server)
@@ -219,3 +274,68 @@ def test_usage_errors(tmp_path: Path) -> None:
         cli, ["file-tickets", "-f", str(config), "--tracker", "github", "--repo", "a/b"], env={"GITHUB_TOKEN": ""}
     )
     assert result.exit_code == 2 and "set GITHUB_TOKEN" in result.stderr
+
+
+def test_a_dropped_label_stops_file_tickets_and_keeps_the_reference(server: HTTPServer, tmp_path: Path) -> None:
+    """GitHub drops a label the token may not set: the next run could not find the ticket by it."""
+    config = make_site(tmp_path)
+    github = FakeGitHub(server)
+    github.push = False
+    code, _, err = file_tickets(config, server)
+    assert code == 2 and len(github.created) == 1
+    assert "GitHub: acme/ops#100 was filed without the label 'postmortem'" in err and "Traceback" not in err
+    assert "| In progress | acme/ops#100 |" in (tmp_path / "docs/postmortems/a.md").read_text(encoding="utf-8")
+
+
+def test_too_many_labelled_issues_is_said(server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs_postmortem.trackers import github
+
+    monkeypatch.setattr(github, "MAX_PAGES", 2)
+    config = make_site(tmp_path)
+    more = {"Link": f'<{server.url_for("/api/repos/acme/ops/issues")}?page=2>; rel="next"'}
+    server.expect_request("/api/repos/acme/ops/issues", method="GET").respond_with_json([], headers=more)
+    code, _, err = file_tickets(config, server)
+    assert code == 2
+    assert "GitHub: acme/ops: more than 200 issues carry the label 'postmortem'" in err and "--label" in err
+
+
+def test_odd_answers_are_one_line(server: HTTPServer, tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    server.expect_request("/api/repos/acme/ops/issues", method="GET").respond_with_json([])
+    server.expect_request("/api/repos/acme/ops/issues", method="POST").respond_with_json(["odd"], status=422)
+    code, _, err = file_tickets(config, server)
+    assert code == 2 and "GitHub: acme/ops: cannot file an issue (422) — check" in err and "Traceback" not in err
+    server.clear()
+    server.expect_request("/api/repos/acme/ops/issues", method="GET").respond_with_json([{"body": marker_of("x")}])
+    code, _, err = file_tickets(config, server)
+    assert code == 2 and "GitHub: acme/ops: the answer is not an issue as GitHub's API describes one (no number)" in err
+    server.clear()
+    server.expect_request("/api/repos/acme/ops/issues", method="GET").respond_with_json([])
+    server.expect_request("/api/repos/acme/ops/issues", method="POST").respond_with_json({"id": 1}, status=201)
+    code, _, err = file_tickets(config, server)
+    assert code == 2 and "(no number)" in err and "internal error" not in err
+
+
+def marker_of(item: str) -> str:
+    from mkdocs_postmortem.filing import marker
+
+    return marker(item)
+
+
+def test_a_page_changed_while_filing_is_not_overwritten(server: HTTPServer, tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    github = FakeGitHub(server)
+    page = tmp_path / "docs/postmortems/a.md"
+    edited = WITH_COLUMN.replace("Restore", "Restored")
+
+    def create_and_edit(request: Request) -> Response:
+        page.write_text(edited, encoding="utf-8")  # someone saves the page meanwhile
+        return github.create(request)
+
+    server.clear()
+    server.expect_request("/api/repos/acme/ops/issues", method="GET").respond_with_handler(github.list)
+    server.expect_request("/api/repos/acme/ops/issues", method="POST").respond_with_handler(create_and_edit)
+    code, _, err = file_tickets(config, server)
+    assert code == 2
+    assert "docs/postmortems/a.md: changed since file-tickets read it, so not written; its tickets are filed" in err
+    assert page.read_text(encoding="utf-8") == edited

@@ -145,11 +145,14 @@ def test_exports_are_written_atomically(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_check_never_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing the user wrote changes: only the persistent cache (`.cache/mkdocs-postmortem/`) is written."""
     write_site(tmp_path, {"postmortems/a.md": VALID.replace("| Platform Lead |", "| A + B |")})
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(cli, ["check"]).exit_code == 1
-    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert {p: data for p, data in after.items() if ".cache" not in p.relative_to(tmp_path).parts} == before
+    assert all(p.is_relative_to(tmp_path / ".cache/mkdocs-postmortem") for p in set(after) - set(before))
 
 
 # --- configuration -----------------------------------------------------------------------------

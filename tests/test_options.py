@@ -56,7 +56,7 @@ def test_a_path_object_is_read_as_its_text(tmp_path: Path) -> None:
         ),
         (
             {"colour": "red"},
-            "unknown option 'colour' — the options are dir, rules, holidays, today, owners, template, legacy, regulation, ai_profile,",
+            "unknown option 'colour' — the options are dir, library_dir, rules, holidays, today, owners, template,",
         ),
         ({"rules": {"vague-acton": "error"}}, "rules: unknown rule 'vague-acton' — did you mean 'vague-action'?"),
         ({"rules": {"PM203": None}}, "rules: PM203: 'None' is not a level; use error, warning, info or off"),

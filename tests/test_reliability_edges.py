@@ -303,7 +303,8 @@ def test_dir_dot_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, val
         validate_options({"dir": value}, tmp_path / "mkdocs.yml")
     assert str(caught.value) == (
         f"mkdocs.yml: plugins: postmortem: dir: '{value}' is docs_dir itself, which would make every page of "
-        "the site a post-mortem: name a folder inside docs_dir, such as `postmortems`"
+        "the site a post-mortem: name a folder inside docs_dir, such as `postmortems`, or a pattern such as "
+        "`*/postmortems`"
     )
     assert validate_options({"dir": "./postmortems/"}, tmp_path / "mkdocs.yml").dir == "postmortems"
 

@@ -18,7 +18,9 @@ from mkdocs_postmortem.tickets import (
     TicketOptions,
     is_ticket_header,
     parse_reference,
+    ticket_url,
     tracker_login,
+    unsyncable,
 )
 from tests.conftest import TODAY, fixture_text
 
@@ -45,6 +47,8 @@ def states(tmp_path: Path, tickets: dict[str, dict[str, object]], synced: str = 
 
 
 def findings(tmp_path: Path, text: str, **options: object) -> list[Finding]:
+    """The page's findings; its Jira keys are issues of a configured Jira unless `tickets` says otherwise."""
+    options.setdefault("tickets", {"jira_url": "https://acme.atlassian.net"})
     settings = Settings(today=TODAY, **options)  # type: ignore[arg-type]
     return Checker(settings, tmp_path).check("pm.md", text.encode("utf-8")).findings
 
@@ -59,9 +63,15 @@ def ticket_findings(found: list[Finding]) -> list[tuple[int, str, str]]:
         ("acme/ops#12", Ticket("github", "acme/ops", 12)),
         ("https://github.com/acme/ops/issues/12", Ticket("github", "acme/ops", 12)),
         ("https://github.com/acme/ops/pull/7#issuecomment-1", Ticket("github", "acme/ops", 7)),
-        ("https://gitlab.com/grp/sub/proj/-/issues/3", Ticket("gitlab", "grp/sub/proj", 3)),
+        ("https://github.com/acme/ops/pull/3/files", Ticket("github", "acme/ops", 3)),
+        ("https://www.github.com/acme/ops/issues/4", Ticket("github", "acme/ops", 4)),
         ("https://git.acme.test/grp/proj/issues/3", Ticket("gitlab", "grp/proj", 3)),
-        ("https://gitlab.example.org/grp/proj/-/issues/3", Ticket("gitlab", "grp/proj", 3)),
+        # on another server than the configured one: its address kept, so never taken for this one's issue
+        ("https://gitlab.com/grp/sub/proj/-/issues/3", Ticket("gitlab", "grp/sub/proj", 3, "https://gitlab.com")),
+        (
+            "https://gitlab.example.org/grp/proj/-/issues/3",
+            Ticket("gitlab", "grp/proj", 3, "https://gitlab.example.org"),
+        ),
         ("OPS-123", Ticket("jira", "OPS", 123)),
         ("https://acme.atlassian.net/browse/OPS-9", Ticket("jira", "OPS", 9)),
         ("https://jira.other.test/jira/browse/AB_1-9", Ticket("jira", "AB_1", 9, "https://jira.other.test/jira")),
@@ -84,7 +94,10 @@ def test_recognised_references(cell: str, expected: Ticket | None) -> None:
         ("https://github.com/acme/ops/blob/main/runbook.md", "is not the address of a GitHub, GitLab or Jira issue"),
         ("https://linear.app/acme/issue/ENG-1", "is not the address"),
         ("OPS-1, OPS-2", "holds 2 references"),
-        ("see the runbook", "holds 3 references"),
+        ("OPS-1 see acme/ops#2 later", "holds 2 references"),
+        ("see the runbook", "is not a ticket reference"),
+        ("OPS-1 blocked", "holds words besides its ticket: put them in parentheses, `OPS-1 (…)`"),
+        ("see #12", "does not name its repository"),
         ("soon", "is not a ticket reference"),
     ],
 )
@@ -125,13 +138,17 @@ def test_the_parser_reads_the_ticket_column_and_action_links() -> None:
 
 
 @pytest.mark.parametrize(
-    "header", ["Ticket", "Tickets", "Issue", "JIRA", "Jira ticket", "Ticket #", "Tracker", "GitHub issue"]
+    "header",
+    ["Ticket", "Tickets", "Issue", "Issues", "JIRA", "Jira ticket", "Ticket #", "GitHub  issue", "Tracker ticket:"],
 )
 def test_ticket_headers(header: str) -> None:
     assert is_ticket_header(header)
 
 
-@pytest.mark.parametrize("header", ["#", "Action", "Severity", "Owner", "Due", "Status", "Notes", "Link"])
+@pytest.mark.parametrize(
+    "header",
+    ["#", "Action", "Severity", "Owner", "Due", "Status", "Notes", "Link", "Tracking", "Tracker", "Issue date"],
+)
 def test_other_headers_are_not_the_ticket_column(header: str) -> None:
     assert not is_ticket_header(header)
 
@@ -160,7 +177,7 @@ def test_drift_rules_from_the_state_file(tmp_path: Path) -> None:
     )
     found = ticket_findings(findings(tmp_path, with_tickets("acme/ops#1", "acme/ops#2", "OPS-3")))
     assert found == [
-        (ROW[1], "PM423", "action item 1 is done but its ticket acme/ops#1 is still open"),
+        (ROW[1], "PM423", "action item 1 is marked done but its ticket acme/ops#1 is still open"),
         (
             ROW[2],
             "PM424",
@@ -261,7 +278,14 @@ def test_pm427_old_state_file_once_and_pm428_not_synced(tmp_path: Path) -> None:
 
 def test_configuration_errors(tmp_path: Path) -> None:
     (tmp_path / "postmortem-tickets.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"tickets: state_file: .*postmortem-tickets.json: not JSON"):
+    with pytest.raises(
+        ConfigError,
+        match=r"tickets: state_file: .*postmortem-tickets.json: not JSON \(.*\) — run `mkdocs-postmortem sync`, "
+        r"which reads past it and writes it anew \(or delete the file\)",
+    ):
+        Settings(today=TODAY).context(tmp_path)
+    (tmp_path / "postmortem-tickets.json").write_text("<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> b\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"postmortem-tickets.json: holds merge-conflict markers — run"):
         Settings(today=TODAY).context(tmp_path)
     (tmp_path / "postmortem-tickets.json").write_text('{"version": 2, "synced": "2026-01-01"}', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"version: Input should be 1"):
@@ -290,3 +314,62 @@ def test_a_misspelt_tickets_option_is_named_with_a_suggestion() -> None:
 
     with pytest.raises(ConfigError, match=r"unknown option 'tickets\.jira_urll' — did you mean 'jira_url'\?"):
         validate_options({"tickets": {"jira_urll": "https://x.test"}}, "mkdocs.yml")
+
+
+def test_a_tracking_column_of_other_words_is_no_ticket_column(tmp_path: Path) -> None:
+    text = with_tickets("weekly review", "weekly review", "—", header="Tracking")
+    assert ticket_findings(findings(tmp_path, text)) == []
+
+
+def test_tickets_on_another_server_keep_it_and_are_not_synced() -> None:
+    options = TicketOptions(gitlab_url="https://git.acme.test")
+    here, there = (
+        parse_reference(url, (), options.hosts)
+        for url in ("https://git.acme.test/g/p/-/issues/3", "https://gitlab.example.org/g/p/-/issues/3")
+    )
+    assert isinstance(here, Ticket) and isinstance(there, Ticket)
+    assert (here.key, there.key) == ("gitlab:g/p#3", "https://gitlab.example.org/g/p/-/issues/3")
+    assert ticket_url(there, options) == "https://gitlab.example.org/g/p/-/issues/3"
+    assert unsyncable(here, options) is None
+    assert unsyncable(there, options) == (
+        "g/p#3 is on gitlab.example.org, not on the GitLab this site configures (git.acme.test)"
+    )
+    jira = parse_reference(
+        "https://evil.example/browse/OPS-1", (), TicketOptions(jira_url="https://jira.acme.test").hosts
+    )
+    assert isinstance(jira, Ticket) and jira.base == "https://evil.example"
+    assert unsyncable(jira, TicketOptions(jira_url="https://jira.acme.test")) is not None
+    assert unsyncable(Ticket("jira", "HR", 412), TicketOptions()) == "HR-412 is a Jira key, but no Jira is configured"
+    enterprise = TicketOptions(github_url="https://github.acme.test")
+    public = parse_reference("https://github.com/acme/ops/issues/1", (), enterprise.hosts)
+    assert isinstance(public, Ticket) and public.base == "https://github.com"
+    assert unsyncable(public, enterprise) is not None
+
+
+def test_pm428_tickets_sync_cannot_ask_for(tmp_path: Path) -> None:
+    text = with_tickets("acme/ops#1", "HR-2", "https://gitlab.example.org/g/p/-/issues/3")
+    assert ticket_findings(findings(tmp_path, text, tickets={})) == []  # sync never ran: nothing to say
+    states(tmp_path, {"acme/ops#1": {"state": "closed"}})
+    assert ticket_findings(findings(tmp_path, text, tickets={})) == [
+        (ROW[2], "PM428", "action item 2's ticket cannot be synced: HR-2 is a Jira key, but no Jira is configured"),
+        (
+            ROW[3],
+            "PM428",
+            "action item 3's ticket cannot be synced: g/p#3 is on gitlab.example.org, not on the GitLab this site "
+            "configures (gitlab.com)",
+        ),
+    ]
+    jira = {"jira_url": "https://jira.acme.test"}
+    assert [m for _, _, m in ticket_findings(findings(tmp_path, text, tickets=jira))] == [
+        "action item 2's ticket HR-2 is not in postmortem-tickets.json yet",
+        "action item 3's ticket cannot be synced: g/p#3 is on gitlab.example.org, not on the GitLab this site "
+        "configures (gitlab.com)",
+    ]
+
+
+def test_pm423_reads_wont_do(tmp_path: Path) -> None:
+    states(tmp_path, {"acme/ops#3": {"state": "open"}})
+    text = with_tickets("", "", "acme/ops#3").replace("| Open |", "| Won't do — superseded |")
+    assert [m for _, rule, m in ticket_findings(findings(tmp_path, text)) if rule == "PM423"] == [
+        "action item 3 is marked won't do but its ticket acme/ops#3 is still open"
+    ]

@@ -311,6 +311,7 @@ PAGE = fixture_text("valid.md").replace(
 )
 PAGE = PAGE.replace("| ✅ Done (2026-09-03) |", "| ✅ Done (2026-09-03) | acme/ops#1 |")
 PAGE = PAGE.replace("| In progress |", "| In progress | OPS-2 |")
+PAGE_ROW = PAGE[: PAGE.index("| 1 | Restore")].count("\n") + 1  # item 1's line: acme/ops#1
 
 
 def site(tmp_path: Path, server: HTTPServer) -> Path:
@@ -355,13 +356,149 @@ def test_sync_failure_exits_2_and_writes_nothing(server: HTTPServer, tmp_path: P
     code, _, err = run(config, github_env(server, "bad"))
     assert code == 2
     assert "GitHub: acme/ops#1: 401 Unauthorized — set GITHUB_TOKEN" in err
-    assert "(referenced at docs/postmortems/a.md:58)" in err or "a.md:" in err
+    assert f"(referenced at docs/postmortems/a.md:{PAGE_ROW})" in err
     assert "sync failed: postmortem-tickets.json left as it was" in err
     assert "Traceback" not in err and not (tmp_path / "postmortem-tickets.json").exists()
 
 
-def test_sync_needs_a_jira_for_bare_keys(tmp_path: Path) -> None:
+def test_sync_skips_what_it_cannot_ask_for_with_a_warning(tmp_path: Path, server: HTTPServer) -> None:
+    """A Jira key without a `jira_url` (as the example site's HR-412…) is not synced, and sync says so."""
     config = write_site(tmp_path, {"postmortems/a.md": PAGE})
-    code, _, err = run(config, {})
-    assert code == 2
-    assert "OPS-2 is a Jira key, but no Jira is configured" in err and "tickets: jira_url" in err
+    server.expect_request("/api/repos/acme/ops/issues/1").respond_with_json(github_issue(1))
+    code, out, err = run(config, github_env(server))
+    assert code == 0, err
+    assert err == (
+        f"warning: docs/postmortems/a.md:{PAGE_ROW + 1}: OPS-2 is a Jira key, but no Jira is configured: not synced "
+        "(set `tickets: jira_url`)\n"
+    )
+    assert "1 ticket synced (GitHub 1)" in out
+    assert list(json.loads((tmp_path / "postmortem-tickets.json").read_text("utf-8"))["tickets"]) == ["acme/ops#1"]
+    only_jira = write_site(tmp_path / "j", {"postmortems/a.md": PAGE.replace("acme/ops#1", "—")})
+    code, out, err = run(only_jira, {})
+    assert code == 0 and "not synced" in err and "0 tickets synced" in out  # the state file says sync ran
+    assert json.loads((tmp_path / "j/postmortem-tickets.json").read_text("utf-8"))["tickets"] == {}
+    nothing = write_site(tmp_path / "n", {"postmortems/a.md": fixture_text("valid.md")})
+    assert run(nothing, {})[1] == "no action item references a ticket: nothing to sync\n"
+
+
+def test_credentials_go_to_the_configured_server_only(server: HTTPServer) -> None:
+    """A Jira browse URL on another host is not asked; a redirect off the server is not followed."""
+    env = {"JIRA_EMAIL": "a@b.c", "JIRA_API_TOKEN": "tok", **github_env(server)}
+    elsewhere = Ticket("jira", "OPS", 1, "https://evil.example")
+    other_gitlab = Ticket("gitlab", "g/p", 1, "https://gitlab.example.org")
+    # a moved issue: followed on the same server; sent off to another host (127.0.0.1 ≠ localhost): not followed
+    server.expect_request("/api/repos/acme/ops/issues/1").respond_with_data(
+        "", status=301, headers={"Location": base(server, "/api/repositories/9/issues/1")}
+    )
+    server.expect_request("/api/repositories/9/issues/1").respond_with_json(github_issue(1))
+    off = base(server, "/api/repos/acme/ops/issues/2").replace("localhost", "127.0.0.1")
+    server.expect_request("/api/repos/acme/ops/issues/2").respond_with_data("", status=302, headers={"Location": off})
+    result = sync(wanted(elsewhere, other_gitlab, GH1, GH2), None, options(server), env, FAST)
+    assert set(result.states) == {"acme/ops#1"}
+    errors = sorted(result.errors)
+    assert errors[0].startswith("GitHub: acme/ops#2: localhost:") and "redirects to 127.0.0.1:" in errors[0]
+    assert errors[1].startswith("GitLab: g/p#1: not asked — g/p#1 is on gitlab.example.org, not on the GitLab")
+    assert errors[2].startswith("Jira: OPS-1: not asked — OPS-1 is on evil.example, not on the Jira")
+    assert [request.path for request, _ in server.log].count("/api/repos/acme/ops/issues/2") == 1
+    assert all(request.host.startswith("localhost") for request, _ in server.log)
+
+
+def test_tokens_are_stripped_checked_and_never_printed(server: HTTPServer) -> None:
+    server.expect_request(
+        "/api/repos/acme/ops/issues/1", headers={"Authorization": "Bearer ghs_test"}
+    ).respond_with_json(github_issue(1))
+    result = sync(wanted(GH1), None, options(server), github_env(server, "ghs_test\n"), FAST)
+    assert result.errors == [] and result.states["acme/ops#1"].state == "open"
+    server.clear_log()
+    for token, kind in (("ghs_tést", "a character beyond ASCII"), ("ghs\x00x", "a control character")):
+        result = sync(wanted(GH1, GH2), None, options(server), github_env(server, token), FAST)
+        assert len(result.errors) == 1 and token not in result.errors[0]
+        assert result.errors[0].startswith("GitHub: GITHUB_TOKEN holds a control character or a character beyond ASCII")
+        assert kind in result.errors[0]
+    jira = sync(wanted(Ticket("jira", "OPS", 1)), None, options(server), {"JIRA_BEARER_TOKEN": "pät"}, FAST)
+    assert jira.errors == [
+        "Jira: JIRA_BEARER_TOKEN holds a control character or a character beyond ASCII: set it to the token alone"
+    ]
+    bad_url = sync(wanted(GH1), None, options(server), {"GITHUB_API_URL": "http://[::1"}, FAST)
+    assert bad_url.errors == ["GitHub: 'http://[::1' is not an http(s) address of its API"]
+    assert server.log == []
+
+
+def test_a_rate_limit_beyond_the_bound_stops_asking_that_tracker(server: HTTPServer) -> None:
+    server.expect_request("/api/repos/acme/ops/issues/1").respond_with_data(
+        "", status=429, headers={"Retry-After": "3600"}
+    )
+    server.expect_request("/jira/rest/api/2/issue/OPS-1").respond_with_json(jira_issue("OPS-1", "new"))
+    tickets = [Ticket("github", "acme/ops", n) for n in range(1, 6)]
+    limits = Limits(timeout=2.0, max_wait=5.0, concurrency=1)
+    result = sync(wanted(*tickets, Ticket("jira", "OPS", 1)), None, options(server), github_env(server), limits)
+    assert set(result.states) == {"OPS-1"}  # another tracker is still asked
+    assert len([r for r, _ in server.log if r.path.startswith("/api/")]) == 1
+    assert sum("not asked — its rate limit resets at" in error for error in result.errors) == 4
+
+
+def test_running_out_of_tries_is_not_blamed_on_max_wait(server: HTTPServer) -> None:
+    server.expect_request("/api/repos/acme/ops/issues/1").respond_with_data(
+        "", status=429, headers={"Retry-After": "0"}
+    )
+    result = sync(wanted(GH1), None, options(server), github_env(server), FAST)
+    assert result.errors == [
+        "GitHub: acme/ops#1: still rate-limited (429) after 3 tries — run it again later "
+        "(referenced at docs/postmortems/a.md:57)"
+    ]
+    assert len(server.log) == 3
+
+
+def test_a_401_stops_asking_that_tracker(server: HTTPServer) -> None:
+    server.expect_request("/api/repos/acme/ops/issues/1").respond_with_data("", status=401)
+    limits = Limits(timeout=2.0, max_wait=5.0, concurrency=1)
+    result = sync(wanted(GH1, GH2, PR3), None, options(server), github_env(server), limits)
+    assert len(server.log) == 1 and len(result.errors) == 3
+    assert sum("not asked — GitHub refused the token (401 Unauthorized)" in e for e in result.errors) == 2
+
+
+def test_a_bad_gateway_is_tried_once_more(server: HTTPServer) -> None:
+    server.expect_request("/api/repos/acme/ops/issues/1", handler_type=HandlerType.ONESHOT).respond_with_data(
+        "", status=502
+    )
+    server.expect_request("/api/repos/acme/ops/issues/1").respond_with_json(github_issue(1))
+    server.expect_request("/api/repos/acme/ops/issues/2").respond_with_data("", status=503)
+    result = sync(wanted(GH1, GH2), None, options(server), github_env(server), FAST)
+    assert set(result.states) == {"acme/ops#1"}
+    assert result.errors == [
+        "GitHub: acme/ops#2: unexpected answer 503 SERVICE UNAVAILABLE (referenced at docs/postmortems/a.md:58)"
+    ]
+    assert len(server.log) == 4
+
+
+def test_sync_repairs_a_broken_state_file(server: HTTPServer, tmp_path: Path) -> None:
+    """The build refuses a broken state file and says to run sync; sync reads past it and writes it anew."""
+    from mkdocs_postmortem.checker import ConfigError, Settings
+
+    config = site(tmp_path, server)
+    server.expect_request("/api/repos/acme/ops/issues/1").respond_with_json(github_issue(1))
+    server.expect_request("/jira/rest/api/2/issue/OPS-2").respond_with_json(jira_issue("OPS-2", "done"))
+    state_file = tmp_path / "postmortem-tickets.json"
+    settings = Settings(today="2026-09-20", tickets={"jira_url": base(server, "/jira")})  # type: ignore[arg-type]
+    for broken in ("{not json", '{"version": 2, "synced": "2026-01-01"}', "<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> x\n"):
+        state_file.write_text(broken, encoding="utf-8")
+        with pytest.raises(ConfigError, match="run `mkdocs-postmortem sync`, which reads past it"):
+            settings.context(tmp_path)
+        code, out, err = run(config, github_env(server))
+        assert code == 0, err
+        assert err.startswith("warning: ") and "read as empty, and written anew" in err and "Traceback" not in err
+        assert "wrote postmortem-tickets.json" in out
+        assert settings.context(tmp_path).tickets.states is not None
+
+
+def test_a_state_file_that_cannot_be_written_is_one_line(server: HTTPServer, tmp_path: Path) -> None:
+    config = write_site(
+        tmp_path,
+        {"postmortems/a.md": PAGE},
+        {"tickets": {"jira_url": base(server, "/jira"), "state_file": "no-such-dir/tickets.json"}},
+    )
+    server.expect_request("/api/repos/acme/ops/issues/1").respond_with_json(github_issue(1))
+    server.expect_request("/jira/rest/api/2/issue/OPS-2").respond_with_json(jira_issue("OPS-2", "done"))
+    code, _, err = run(config, github_env(server))
+    assert code == 2 and "Traceback" not in err and "internal error" not in err
+    assert "no-such-dir/tickets.json: cannot write it (No such file or directory)" in err

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..drafts import drafts_json
 from ..library import ActionRef, Entry, Library
@@ -40,7 +40,8 @@ SCHEMA_VERSION: Final = 1
 @dataclass(frozen=True)
 class Site:
     """What the exports say of the site: its name, its URL (links are absolute when it has one, else
-    relative to `folder`, where the exports are written) and what it is about."""
+    relative to `folder`, where the exports are written, in the JSON and the CSV; the feed and the
+    calendar, whose links must be absolute, then leave their items' out) and what it is about."""
 
     name: str
     url: str | None
@@ -49,12 +50,16 @@ class Site:
 
     def link(self, url: str) -> str:
         """A site-relative URL as an export's link: absolute with a `site_url`, else relative to the
-        export's own file, so that it resolves wherever the site is served."""
+        export's own file, so that it resolves wherever the site is served. Another site's (absolute) as it is."""
+        if "://" in url:
+            return url
         return absolute(url, self.url) if self.url else relative_to(url, self.folder)
 
 
 class _Exportable(BaseModel):
     """A model of the exports: every text field as every export may carry it (`text.exportable`)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -71,6 +76,10 @@ class ExportActionItem(_Exportable):
     completed: dt.date | None
     overdue: bool
     url: str = Field(description="The item's row in its post-mortem page.")
+    ticket: str = Field("", description="Its ticket (`owner/repo#12`, `group/project#3`, `OPS-123`), or empty.")
+    ticket_state: Literal["open", "closed", "missing", ""] = Field(
+        "", description="The ticket's state at the last `mkdocs-postmortem sync` (missing: not found), or empty."
+    )
 
 
 class ExportPostMortem(_Exportable):
@@ -83,6 +92,8 @@ class ExportPostMortem(_Exportable):
     date: dt.date | None
     status: Literal["draft", "open", "closed"] | None
     legacy: bool = Field(description="Kept as it is (the `legacy` option): only its front matter was checked.")
+    team: str | None = Field(default=None, description="Its team: `team:`, its folder, or the site it comes from.")
+    source: str | None = Field(default=None, description="The other site it was merged from (`sources`), else null.")
     findings: list[Finding]
     action_items: list[ExportActionItem]
     ai: dict[str, object] | None = Field(
@@ -142,20 +153,24 @@ def _profile_fields(entry: Entry, library: Library) -> dict[str, Any]:
 class ExportDocument(BaseModel):
     """`postmortems.json`: every post-mortem and action item. `schema_version` changes only on breaking changes."""
 
+    model_config = ConfigDict(defer_build=True)
+
     schema_version: Literal[1] = SCHEMA_VERSION
     generated: dt.date = Field(description='The build\'s "today".')
     postmortems: list[ExportPostMortem]
 
 
 def absolute(url: str, site_url: str | None) -> str:
-    """A site-relative URL made absolute when the site has a `site_url`."""
-    return f"{site_url.rstrip('/')}/{url}" if site_url else url
+    """A site-relative URL made absolute when the site has a `site_url` (another site's is already)."""
+    return f"{site_url.rstrip('/')}/{url}" if site_url and "://" not in url else url
 
 
 def relative_to(url: str, folder: str) -> str:
     """A site-relative URL (`postmortems/a/#action-2`) as seen from a file in `folder` (`postmortems`):
     `a/#action-2`."""
     path, hash_, fragment = url.partition("#")
+    if folder and path.startswith(f"{folder}/") and ".." not in path:  # most links: a page of the folder
+        return (path[len(folder) + 1 :] or "./") + hash_ + fragment
     relative = posixpath.relpath(path or ".", folder or ".")
     if path.endswith("/") or not path:
         relative = "./" if relative == "." else relative + "/"
@@ -168,7 +183,9 @@ def _state(ref: ActionRef) -> Literal["open", "in_progress", "done", "wont_do"]:
 
 def postmortems_json(library: Library, site: Site) -> str:
     """Every post-mortem with its findings and action items: an `ExportDocument`."""
-    by_entry = library.actions_by_path
+    rows: dict[str, list[ActionRow]] = {}
+    for ref, row in zip(library.actions, library_rows(library, site), strict=True):
+        rows.setdefault(ref.entry.path, []).append(row)
     document = ExportDocument(
         generated=library.today,
         postmortems=[
@@ -182,8 +199,10 @@ def postmortems_json(library: Library, site: Site) -> str:
                 date=entry.postmortem.meta.date if entry.postmortem.meta else None,
                 status=entry.postmortem.meta.status.value if entry.postmortem.meta else None,
                 legacy=entry.postmortem.legacy,
+                team=entry.team,
+                source=entry.source,
                 findings=entry.findings,
-                action_items=[_export_item(action_row(ref, site.url, site)) for ref in by_entry.get(entry.path, [])],
+                action_items=[_export_item(row) for row in rows.get(entry.path, [])],
                 **_profile_fields(entry, library),
             )
             for entry in library.entries
@@ -217,6 +236,9 @@ class ActionRow(_Exportable):
     ticket_state: Literal["open", "closed", "missing", ""] = Field(
         "", description="The ticket's state at the last `mkdocs-postmortem sync` (missing: not found), or empty."
     )
+    team: str = Field(
+        "", description="Its post-mortem's team (`team:`, its folder, or the site it comes from), or empty."
+    )
 
 
 def action_row(ref: ActionRef, site_url: str | None, site: Site | None = None) -> ActionRow:
@@ -245,7 +267,20 @@ def action_row(ref: ActionRef, site_url: str | None, site: Site | None = None) -
         legacy=ref.entry.postmortem.legacy,
         ticket=ref.ticket.text if ref.ticket else "",
         ticket_state=ref.ticket_state.state if ref.ticket_state else "",
+        team=ref.entry.team or "",
     )
+
+
+_last_rows: list[tuple[Library, Site, list[ActionRow]]] = []  # the rows of the last library: JSON and CSV share them
+
+
+def library_rows(library: Library, site: Site) -> list[ActionRow]:
+    """Every action item of the library as a row, in `library.actions` order, made once per build."""
+    if _last_rows and _last_rows[0][0] is library and _last_rows[0][1] == site:
+        return _last_rows[0][2]
+    rows = [action_row(ref, site.url, site) for ref in library.actions]
+    _last_rows[:] = [(library, site, rows)]
+    return rows
 
 
 def _export_item(row: ActionRow) -> ExportActionItem:
@@ -275,11 +310,12 @@ def action_rows_json(rows: Iterable[ActionRow]) -> str:
 def action_items_csv(library: Library, site: Site) -> str:
     """Every action item as an `ActionRow`, after a byte-order mark: spreadsheets (Excel) then read the
     file as UTF-8, `—` and `✅` intact."""
-    return "\ufeff" + action_rows_csv(action_row(ref, site.url, site) for ref in library.actions)
+    return "\ufeff" + action_rows_csv(library_rows(library, site))
 
 
 def action_items_ics(library: Library, site: Site) -> str:
-    """One all-day event per open action item on its due date; UIDs stay the same from build to build."""
+    """One all-day event per open action item on its due date; UIDs stay the same from build to build,
+    `site_url` or not. `URL:` (a URI, so absolute) only with a `site_url`."""
     import icalendar  # only here: a slow import that the rest of the build does not need
 
     calendar = icalendar.Calendar()
@@ -306,7 +342,8 @@ def action_items_ics(library: Library, site: Site) -> str:
                 f"Post-mortem: {ref.entry.title}\nAgent: {meta.agent if meta else ''}"
             ),
         )
-        event.add("url", exportable(site.link(ref.url)))
+        if site.url:
+            event.add("url", exportable(site.link(ref.url)))
         if meta:
             event.add("categories", [exportable(meta.agent)])
         calendar.add_component(event)
@@ -330,10 +367,12 @@ ET.register_namespace("dc", DUBLIN_CORE)
 
 def feed_xml(library: Library, site: Site) -> str:
     """An RSS 2.0 feed of post-mortems by write-up date, newest first (like mkdocs-rss-plugin's); each
-    item's author, a name, as `dc:creator`."""
+    item's author, a name, as `dc:creator`. Items link to their pages only with a `site_url` (RSS
+    links are absolute); their `guid`s are the same with it or without, so readers never see an item twice."""
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
     _element(channel, "title", f"{site.name}: post-mortems")
+    # Required by RSS 2.0, so written without a `site_url` too: then relative (the build warns).
     _element(channel, "link", site.link(f"{site.folder}/" if site.folder else ""))
     _element(channel, "description", site.description)
     _element(channel, "generator", "mkdocs-postmortem")
@@ -345,9 +384,9 @@ def feed_xml(library: Library, site: Site) -> str:
         assert meta is not None
         item = ET.SubElement(channel, "item")
         _element(item, "title", entry.title)
-        link = site.link(entry.url)
-        _element(item, "link", link)
-        _element(item, "guid", link, isPermaLink="true" if site.url else "false")
+        if site.url:
+            _element(item, "link", site.link(entry.url))
+        _element(item, "guid", f"{_uid_part(entry.src_uri)}@mkdocs-postmortem", isPermaLink="false")
         published = dt.datetime.combine(meta.date, dt.time(), tzinfo=dt.UTC)
         _element(item, "pubDate", email.utils.format_datetime(published))
         _element(item, f"{{{DUBLIN_CORE}}}creator", meta.author)  # RSS 2.0's <author> must be an e-mail address

@@ -29,7 +29,7 @@ from ..report import describe_counts
 from ..template import ActionState, Key, Template
 from ..text import plural, slugify
 from ..tickets import Tickets
-from . import charts, environment, md_link, regulatory
+from . import charts, environment, md_escape, md_link, regulatory
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,11 @@ ACTION_HEADERS = {
     "postmortem": "Post-mortem",
     "agent": "Agent",
     "ticket": "Ticket",
+    "team": "Team",
 }
 ENTRY_HEADERS = {
     "incident": "Incident",
+    "team": "Team",
     "agent": "Agent",
     "severity": "Severity",
     "status": "Status",
@@ -92,6 +94,7 @@ COLUMN_CLASSES = {
     "health": "pm-nowrap",
     "on_time": "pm-nowrap",
     "count": "pm-nowrap",
+    "ticket": "pm-nowrap",
 }
 """How a column's cells behave in `blocks/table.html` (a column not named: plain text that wraps):
 `pm-date` and `pm-nowrap` never wrap; the table's primary column (`pm-primary`: the action of an
@@ -178,7 +181,10 @@ def anchor_action_rows(html: str, anchors: list[str], template: Template) -> str
 
 
 def relative_url(target: str, base: str) -> str:
-    """The URL of `target` as seen from the page at `base` (both relative to the site root)."""
+    """The URL of `target` as seen from the page at `base` (both relative to the site root); an
+    absolute URL (another site's post-mortem) as it is."""
+    if "://" in target:
+        return target
     base_parts = [part for part in base.rsplit("/", 1)[0].split("/") if part] if "/" in base else []
     target_parts = [part for part in target.split("/") if part]
     common = 0
@@ -271,6 +277,7 @@ class Renderer:
                 "postmortem": Markup(f'<a href="{escape(href)}">{escape(ref.entry.title)}</a>'),
                 "agent": Markup(escape(meta.agent if meta else "")),
                 "ticket": ticket_cell(ref, self.library.tickets),
+                **team_cells(ref.entry),
             }
             self._action_cells[key] = cells
         return cells
@@ -296,6 +303,7 @@ class Renderer:
                 "items": Markup(f"{open_items} / {total}"),
                 "health": health(entry),
                 "on_time": Markup("late" if self.library.written_late(entry) else "yes"),
+                **team_cells(entry),
             }
             self._entry_cells[key] = cells
         return cells
@@ -464,7 +472,9 @@ class PageContext:
         return Markup(f'<a href="#{escape(anchor)}">{text}</a>') if count and anchor else text
 
     def link(self, entry: Entry) -> Markup:
-        """A Markdown link to a post-mortem, titled with its title."""
+        """A Markdown link to a post-mortem, titled with its title (another site's: to its URL there)."""
+        if entry.source is not None:
+            return Markup("[{}]({})").format(md_escape(entry.title), entry.url.replace(" ", "%20").replace(")", "%29"))
         return md_link(entry.title, entry.src_uri, self._page_uri)
 
     def page_link(self, name: str, text: str, anchor: str | None = None) -> Markup:
@@ -579,6 +589,7 @@ class PageContext:
             classes=classes,
             cell_attributes=cell_attributes,
             anchor=anchor,
+            teams=self._renderer.library.teams if anchor and "team" in columns else [],
         )
         return self._renderer.block(self._rendered, html)
 
@@ -673,16 +684,21 @@ def completed(ref: ActionRef) -> Markup:
 
 
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
-_LOOSE_ENDS = re.compile(r"[\s,;:—–-]+$")
+_LOOSE_ENDS = re.compile(r"^[\s,;:—–-]+|[\s,;:—–-]+$")
+_DOUBLED = re.compile(r"([,;:—–])(?:\s*[,;:—–])+")  # `Done, , merged`: one separator
+_AFTER_OPENING = re.compile(r"([(\[])[\s,;:—–]+")  # `(, PR #12)` → `(PR #12)`
+_BEFORE_CLOSING = re.compile(r"[\s,;:—–]+([)\]])")
 
 
 def without_date(status: str, day: dt.date | None) -> str:
-    """A status cell without the completion date another column shows: `✅ Done (2026-08-15)` → `✅ Done`,
-    `Done (shipped 2026-08-15)` → `Done (shipped)`."""
+    """A status cell without the completion date another column shows, and the words and separators
+    that went with it: `✅ Done (2026-08-15)` → `✅ Done`, `Done on 2026-08-15` → `Done`,
+    `Done (2026-08-15, PR #12)` → `Done (PR #12)`, `Done (shipped 2026-08-15)` → `Done (shipped)`."""
     if day is None:
         return status
-    text = _EMPTY_BRACKETS.sub("", status.replace(day.isoformat(), ""))
-    return _LOOSE_ENDS.sub("", " ".join(text.replace("( ", "(").replace(" )", ")").split()))
+    text = re.sub(rf"(?i:\b(?:on|at)\s+)?{re.escape(day.isoformat())}", "", status)
+    text = _BEFORE_CLOSING.sub(r"\1", _AFTER_OPENING.sub(r"\1", _DOUBLED.sub(r"\1", text)))
+    return _LOOSE_ENDS.sub("", " ".join(_EMPTY_BRACKETS.sub("", text).split()))
 
 
 def regulatory_cell(lines: Sequence[RegulatoryLine]) -> Markup:
@@ -700,6 +716,12 @@ def regulatory_cell(lines: Sequence[RegulatoryLine]) -> Markup:
 
 def applicable_labels(row: RegisterRow) -> str:
     return ", ".join(line.label for lines in row.answers.values() for line in lines if line.applicable)
+
+
+def team_cells(entry: Entry) -> dict[str, Markup]:
+    """The `team` cell of a row, and `_team`, the slug `blocks/table.html` filters rows by."""
+    team = entry.team or ""
+    return {"team": Markup(escape(team)), "_team": Markup(escape(slugify(team)))}
 
 
 def draft_anchor(slug: str) -> str:

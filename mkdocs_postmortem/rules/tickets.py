@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..model import ActionItem, Level, PostMortem
 from ..people import fold
+from ..template import ActionState
 from ..text import plural
 from ..tickets import SHAPES, Malformed, Ticket, assignee_person
 from ..trackers.state import TicketState
@@ -58,7 +59,7 @@ def done_but_ticket_open(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
         if item.state is not None and not item.state.is_open and state.state == "open":
             yield Violation(
                 item.line,
-                f"{_label(item)} is {item.state.value.replace('_', ' ')} but its ticket {ticket.text} is still open",
+                f"{_label(item)} is marked {ActionState.label(item.state)} but its ticket {ticket.text} is still open",
                 "close the ticket (then run `mkdocs-postmortem sync`), or set the item back to In progress",
             )
 
@@ -75,7 +76,7 @@ def ticket_closed_item_open(pm: PostMortem, ctx: Context) -> Iterator[Violation]
                 when = f" on {day.isoformat()}" + (f" ({plural(days, 'day')} ago)" if days > 0 else "")
             yield Violation(
                 item.line,
-                f"{_label(item)} is still {item.state.value.replace('_', ' ')} but its ticket {ticket.text} was closed{when}",
+                f"{_label(item)} is still {ActionState.label(item.state)} but its ticket {ticket.text} was closed{when}",
                 "mark the item Done (with the date) or Won't do with a reason, or reopen the ticket",
             )
 
@@ -161,11 +162,25 @@ def ticket_states_old(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
 
 @rule("PM428", "ticket-not-synced", Level.INFO)
 def ticket_not_synced(pm: PostMortem, ctx: Context) -> Iterator[Violation]:
-    """Every ticket is in the state file, once there is one: the drift rules cannot judge the others."""
+    """Once there is a state file, every ticket is one sync can ask for, and is in it: the drift rules
+    cannot judge the others.
+
+    Sync sends a tracker's token to its configured server only (`tickets: github_url`, `gitlab_url`,
+    `jira_url`): a Jira key without a `jira_url`, or a URL on another server, is never synced, and is
+    reported as such.
+    """
     if ctx.tickets.states is None:
         return
     for item in pm.actions or []:
-        if (ticket := ctx.tickets.ticket(item)) and ctx.tickets.state(ticket) is None:
+        if (ticket := ctx.tickets.ticket(item)) is None:
+            continue
+        if why := ctx.tickets.unsyncable(ticket):
+            yield Violation(
+                item.line,
+                f"{_label(item)}'s ticket cannot be synced: {why}",
+                f"set `tickets: {ticket.tracker}_url` in mkdocs.yml to its server, then run `mkdocs-postmortem sync`",
+            )
+        elif ctx.tickets.state(ticket) is None:
             yield Violation(
                 item.line,
                 f"{_label(item)}'s ticket {ticket.text} is not in {ctx.tickets.state_file} yet",

@@ -1,5 +1,5 @@
 """One interface for every tracker: fetch a ticket's state over HTTP (conditional requests, rate limits
-waited out within a bound, every failure one line naming the tracker and the ticket)."""
+waited out within a bound, every failure one line naming the tracker and the ticket, never a token)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..tickets import Ticket, TicketOptions
+from ..tickets import Ticket, TicketOptions, ticket_url, unsyncable
 from .state import TicketState
 
 RATE_LIMIT_TRIES = 3  # requests of one ticket when its tracker says "wait"
+RETRY_PAUSE = 1.0  # seconds before asking again after a 502, 503 or 504
+MAX_REDIRECTS = 5
 
 
 class TrackerError(Exception):
@@ -36,7 +38,9 @@ class Limits:
 
 
 class Tracker(abc.ABC):
-    """A tracker's REST API: where a ticket is, how to read its answer, how to authenticate."""
+    """A tracker's REST API: where a ticket is, how to read its answer, how to authenticate. Its token
+    goes to its configured server only: a redirect to another is not followed. After a 401, or a rate
+    limit that resets beyond `Limits.max_wait`, it is asked nothing more in the run."""
 
     name: str = ""  # as messages name it: GitHub, GitLab, Jira
     auth_hint: str = ""  # which variables hold its token, and the scope it needs
@@ -46,6 +50,12 @@ class Tracker(abc.ABC):
         self.options = options
         self.env = env
         self.limits = limits
+        self.stopped: str | None = None  # why it is asked nothing more
+
+    @property
+    @abc.abstractmethod
+    def server(self) -> str:
+        """The API's address (its origin is the only one that gets the token)."""
 
     @abc.abstractmethod
     def issue_url(self, ticket: Ticket) -> str:
@@ -56,16 +66,37 @@ class Tracker(abc.ABC):
         """The ticket's state from the API's answer; KeyError, TypeError or ValueError when it is not one."""
 
     def headers(self) -> dict[str, str]:
-        """Headers of every request (authentication)."""
+        """Headers of every request (authentication); TrackerError when a variable cannot be sent."""
         return {}
 
     def web_url(self, ticket: Ticket) -> str:
         """The ticket's page, for a ticket the tracker does not know."""
-        return ""
+        return ticket_url(ticket, self.options) or ""
+
+    def variable(self, name: str, *, token: bool = True) -> str | None:
+        """An environment variable, stripped (None when unset or empty); TrackerError, without its value,
+        when it cannot go into a header: a control character, or (a token) a character beyond ASCII."""
+        value = (self.env.get(name) or "").strip()
+        if value and (not value.isprintable() or (token and not value.isascii())):
+            kind = "a control character" + (" or a character beyond ASCII" if token else "")
+            raise TrackerError(f"{self.name}: {name} holds {kind}: set it to the {'token' if token else 'value'} alone")
+        return value or None
+
+    def check(self) -> None:
+        """Before any request: the server's address and the tokens are usable; TrackerError if not."""
+        try:
+            url = httpx.URL(self.server)
+        except (httpx.InvalidURL, ValueError):
+            url = None
+        if url is None or url.scheme not in ("http", "https") or not url.host:
+            raise TrackerError(f"{self.name}: '{self.server}' is not an http(s) address of its API")
+        self.headers()
 
     async def fetch(self, ticket: Ticket, previous: TicketState | None) -> TicketState:
         """The ticket's state now: `previous` when the tracker says it has not changed (304), `missing`
         when it says there is no such ticket (404, 410)."""
+        if why := unsyncable(ticket, self.options):
+            raise TrackerError(f"{self.name}: {ticket.text}: not asked — {why}")
         headers = {"If-None-Match": previous.etag} if previous is not None and previous.etag else {}
         response = await self.send("GET", self.issue_url(ticket), ticket.text, headers=headers)
         if response.status_code == 304 and previous is not None:
@@ -91,38 +122,97 @@ class Tracker(abc.ABC):
     async def send(
         self, method: str, url: str, what: str, *, accept: tuple[int, ...] = (), **kwargs: Any
     ) -> httpx.Response:
-        """One request: a rate limit waited out (up to `Limits.max_wait` a time), any other failure a
-        `TrackerError`. Returns answers 2xx, 304, 404, 410 and those of `accept`."""
-        host = urlsplit(url).netloc
+        """One request: a rate limit waited out (up to `Limits.max_wait` a time), a 502, 503 or 504 tried
+        once more, any other failure a `TrackerError`. Returns answers 2xx, 304, 404, 410 and those of `accept`."""
+        if self.stopped:
+            raise TrackerError(f"{self.name}: {what}: not asked — {self.stopped}")
         headers = {**self.headers(), **kwargs.pop("headers", {})}
-        for attempt in range(1, RATE_LIMIT_TRIES + 1):
-            try:
-                response = await self.client.request(method, url, headers=headers, **kwargs)
-            except httpx.TimeoutException:
-                raise TrackerError(
-                    f"{self.name}: {what}: no answer from {host} within {self.limits.timeout:g} s"
-                ) from None
-            except httpx.HTTPError as exc:
-                raise TrackerError(f"{self.name}: {what}: cannot reach {host} ({type(exc).__name__}: {exc})") from None
+        limited, retried = 0, False
+        while True:
+            response = await self._request(method, url, what, headers, kwargs)
+            status = response.status_code
             wait = rate_limit_wait(response)
             if wait is not None:
-                if wait > self.limits.max_wait or attempt == RATE_LIMIT_TRIES:
+                limited += 1
+                if wait > self.limits.max_wait:
                     reset = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
+                    self.stopped = (
+                        f"its rate limit resets at {reset:%H:%M:%S} UTC, beyond the {self.limits.max_wait:g} s this sync "
+                        "waits (--max-wait): run it again then"
+                    )
                     raise TrackerError(
-                        f"{self.name}: {what}: rate limit reached ({response.status_code}); it resets in {wait:.0f} s "
+                        f"{self.name}: {what}: rate limit reached ({status}); it resets in {wait:.0f} s "
                         f"(at {reset:%H:%M:%S} UTC), beyond the {self.limits.max_wait:g} s this sync waits "
                         "(--max-wait) — run it again then"
                     )
+                if limited == RATE_LIMIT_TRIES:
+                    raise TrackerError(
+                        f"{self.name}: {what}: still rate-limited ({status}) after {RATE_LIMIT_TRIES} tries — run it "
+                        "again later"
+                    )
                 await asyncio.sleep(wait)
                 continue
-            status = response.status_code
+            if status in (502, 503, 504) and not retried:
+                retried = True
+                await asyncio.sleep(RETRY_PAUSE)
+                continue
             if status < 300 or status in (304, 404, 410) or status in accept:
                 return response
-            if status in (401, 403):
-                reason = "401 Unauthorized" if status == 401 else "403 Forbidden"
-                raise TrackerError(f"{self.name}: {what}: {reason} — {self.auth_hint}")
+            if status == 401:
+                self.stopped = f"{self.name} refused the token (401 Unauthorized)"
+                raise TrackerError(f"{self.name}: {what}: 401 Unauthorized — {self.auth_hint}")
+            if status == 403:
+                raise TrackerError(f"{self.name}: {what}: 403 Forbidden — {self.auth_hint}")
             raise TrackerError(f"{self.name}: {what}: unexpected answer {status} {response.reason_phrase}".rstrip())
-        raise AssertionError("unreachable")  # pragma: no cover — the loop returns or raises
+
+    async def _request(
+        self, method: str, url: str, what: str, headers: dict[str, str], kwargs: dict[str, Any]
+    ) -> httpx.Response:
+        """The request sent, and redirects followed on its own origin only (the token goes nowhere else)."""
+        origin = _origin(url)
+        if origin != _origin(self.server):
+            raise TrackerError(
+                f"{self.name}: {what}: not asked — {url} is not on the configured server ({self.server})"
+            )
+        try:
+            request = self.client.build_request(method, url, headers=headers, **kwargs)
+        except (httpx.InvalidURL, ValueError):  # no detail: it may quote a header
+            raise TrackerError(f"{self.name}: {what}: cannot make the request to {origin or url!r}") from None
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                response = await self.client.send(request, follow_redirects=False)
+            except httpx.TimeoutException:
+                raise TrackerError(
+                    f"{self.name}: {what}: no answer from {request.url.netloc.decode()} within {self.limits.timeout:g} s"
+                ) from None
+            except (httpx.LocalProtocolError, httpx.InvalidURL, ValueError):  # no detail: it may quote a header
+                raise TrackerError(
+                    f"{self.name}: {what}: cannot send the request to {request.url.netloc.decode()} (a header or the "
+                    f"address is not valid; check the variables: {self.auth_hint})"
+                ) from None
+            except httpx.HTTPError as exc:
+                raise TrackerError(
+                    f"{self.name}: {what}: cannot reach {request.url.netloc.decode()} ({type(exc).__name__}: {exc})"
+                ) from None
+            following = response.next_request
+            if not response.has_redirect_location or following is None:
+                return response
+            if _origin(str(following.url)) != origin:
+                raise TrackerError(
+                    f"{self.name}: {what}: {request.url.netloc.decode()} redirects to {following.url.netloc.decode()}: "
+                    "not followed, so that the token goes to the configured server only"
+                )
+            request = following
+        raise TrackerError(f"{self.name}: {what}: more than {MAX_REDIRECTS} redirects")
+
+
+def _origin(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+        return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+    except ValueError:
+        return ""
 
 
 def rate_limit_wait(response: httpx.Response) -> float | None:

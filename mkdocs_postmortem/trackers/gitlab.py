@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from ..tickets import Ticket, ticket_url
+from ..tickets import Ticket
 from .base import Tracker
 from .state import Assignee, TicketState
 
@@ -14,15 +14,16 @@ class GitLab(Tracker):
     name = "GitLab"
     auth_hint = "set GITLAB_TOKEN to a token with the `read_api` scope on the project"
 
+    @property
+    def server(self) -> str:
+        return f"{self.options.gitlab_url}/api/v4"
+
     def headers(self) -> dict[str, str]:
-        token = self.env.get("GITLAB_TOKEN")
+        token = self.variable("GITLAB_TOKEN")
         return {"PRIVATE-TOKEN": token} if token else {}
 
     def issue_url(self, ticket: Ticket) -> str:
-        return f"{self.options.gitlab_url}/api/v4/projects/{quote(ticket.project, safe='')}/issues/{ticket.number}"
-
-    def web_url(self, ticket: Ticket) -> str:
-        return ticket_url(ticket, self.options) or ""
+        return f"{self.server}/projects/{quote(ticket.project, safe='')}/issues/{ticket.number}"
 
     def state(self, ticket: Ticket, data: Any) -> TicketState:
         state = data["state"]

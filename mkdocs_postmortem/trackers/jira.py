@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..tickets import Ticket, ticket_url
+from ..tickets import Ticket
 from .base import Tracker
 from .state import Assignee, TicketState
 
@@ -27,23 +27,22 @@ class Jira(Tracker):
         "personal access token), for a user who can browse the project"
     )
 
+    @property
+    def server(self) -> str:
+        """The configured Jira (`tickets: jira_url`): the only one that gets the credentials."""
+        return self.options.jira_url or ""
+
     def headers(self) -> dict[str, str]:
-        if token := self.env.get("JIRA_BEARER_TOKEN"):
+        if token := self.variable("JIRA_BEARER_TOKEN"):
             return {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        email, token = self.env.get("JIRA_EMAIL"), self.env.get("JIRA_API_TOKEN")
+        email, token = self.variable("JIRA_EMAIL", token=False), self.variable("JIRA_API_TOKEN")
         if email and token:
             basic = base64.b64encode(f"{email}:{token}".encode()).decode("ascii")
             return {"Authorization": f"Basic {basic}", "Accept": "application/json"}
         return {"Accept": "application/json"}
 
-    def base(self, ticket: Ticket) -> str:
-        return ticket.base or self.options.jira_url or ""
-
     def issue_url(self, ticket: Ticket) -> str:
-        return f"{self.base(ticket)}/rest/api/2/issue/{ticket.text}?fields={FIELDS}"
-
-    def web_url(self, ticket: Ticket) -> str:
-        return ticket_url(ticket, self.options) or ""
+        return f"{self.server}/rest/api/2/issue/{ticket.text}?fields={FIELDS}"
 
     def state(self, ticket: Ticket, data: Any) -> TicketState:
         fields = data["fields"]
@@ -59,5 +58,5 @@ class Jira(Tracker):
             closed_at=dt.datetime.fromisoformat(_OFFSET.sub(r"\1:\2", resolved)) if done and resolved else None,
             assignees=assignees,
             title=str(fields.get("summary") or ""),
-            url=f"{self.base(ticket)}/browse/{data.get('key') or ticket.text}",
+            url=f"{self.server}/browse/{data.get('key') or ticket.text}",
         )

@@ -18,10 +18,17 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 STATE_VERSION: Literal[1] = 1
+REWRITE = "run `mkdocs-postmortem sync`, which reads past it and writes it anew (or delete the file)"
 
 
 class StateFileError(ValueError):
-    """The state file cannot be read; the message names it."""
+    """The state file cannot be read: `problem` names it and says why; the message adds the remedy.
+    `repairable`: its text is broken, so `sync` may write it anew."""
+
+    def __init__(self, problem: str, remedy: str = REWRITE) -> None:
+        super().__init__(f"{problem} — {remedy}" if remedy else problem)
+        self.problem = problem
+        self.repairable = remedy == REWRITE
 
 
 class Assignee(BaseModel):
@@ -82,7 +89,7 @@ def load_states(path: Path) -> StateFile | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StateFileError(f"{path}: cannot read it ({exc.strerror})") from None
+        raise StateFileError(f"{path}: cannot read it ({exc.strerror})", "") from None
     return _load(path, stat.st_mtime_ns, stat.st_size)
 
 
@@ -90,21 +97,23 @@ def load_states(path: Path) -> StateFile | None:
 def _load(path: Path, mtime: int, size: int) -> StateFile:
     """Read once per version of the file: a build asks for it several times."""
     if not path.is_file():
-        raise StateFileError(f"{path}: not a regular file")
+        raise StateFileError(f"{path}: not a regular file", "")
     try:
-        data = json.loads(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
-        raise StateFileError(f"{path}: cannot read it ({exc.strerror})") from None
+        raise StateFileError(f"{path}: cannot read it ({exc.strerror})", "") from None
+    if b"\n<<<<<<< " in b"\n" + raw:
+        raise StateFileError(f"{path}: holds merge-conflict markers")
+    try:
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise StateFileError(f"{path}: not JSON ({exc}) — run `mkdocs-postmortem sync` to write it anew") from None
+        raise StateFileError(f"{path}: not JSON ({exc})") from None
     try:
         return StateFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise StateFileError(
-            f"{path}: {where}: {first['msg']} — run `mkdocs-postmortem sync` to write it anew"
-        ) from None
+        raise StateFileError(f"{path}: {where}: {first['msg']}") from None
 
 
 def write_states(path: Path, states: StateFile) -> None:

@@ -46,10 +46,10 @@ class Synced:
 
 
 def client(limits: Limits) -> httpx.AsyncClient:
-    """The HTTP client of a run: its timeout, redirects followed (a moved issue), as many connections as requests at once."""
+    """The HTTP client of a run: its timeout, as many connections as requests at once (`Tracker.send`
+    follows redirects, on the tracker's own server only)."""
     return httpx.AsyncClient(
         timeout=limits.timeout,
-        follow_redirects=True,
         headers={"User-Agent": USER_AGENT},
         limits=httpx.Limits(max_connections=limits.concurrency),
     )
@@ -63,7 +63,7 @@ def sync(
     limits: Limits = Limits(),  # noqa: B008 — frozen
 ) -> Synced:
     """Fetch every wanted ticket, at most `limits.concurrency` at once; an unchanged ticket costs a
-    conditional request (its ETag)."""
+    conditional request (its ETag). A tracker whose address or token cannot be used fails once, up front."""
     return asyncio.run(_sync(wanted, previous.tickets if previous else {}, options, env, limits))
 
 
@@ -78,8 +78,17 @@ async def _sync(
     gate = asyncio.Semaphore(limits.concurrency)
     async with client(limits) as http:
         trackers = {name: kind(http, options, env, limits) for name, kind in TRACKERS.items()}
+        unusable: set[str] = set()
+        for name in sorted({item.ticket.tracker for item in wanted}):
+            try:
+                trackers[name].check()
+            except TrackerError as exc:
+                result.errors.append(str(exc))
+                unusable.add(name)
 
         async def one(item: Wanted) -> None:
+            if item.ticket.tracker in unusable:
+                return
             async with gate:
                 try:
                     result.states[item.ticket.key] = await trackers[item.ticket.tracker].fetch(

@@ -182,7 +182,7 @@ def test_a_site_without_post_mortems_gets_no_library(tmp_path: Path) -> None:
     write_site(tmp_path, {"guide.md": "# Guide\n"}, extra=strict_nav)
     result = run_mkdocs("build", "--strict", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.count("no 'postmortems' folder in docs_dir") == 1
+    assert result.stderr.count("no folder of docs_dir matches 'postmortems'") == 1
     assert not (tmp_path / "site/postmortems").exists()
     assert "postmortem.css" not in (tmp_path / "site/index.html").read_text(encoding="utf-8")
     write_site(tmp_path, {"guide.md": "# Guide\n"})  # the automatic nav

@@ -3,11 +3,13 @@ counts that link to their rows, and tables in the one pattern (blocks/table.html
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from mkdocs_postmortem.render.pages import without_date
 from tests.conftest import fixture_text, run_mkdocs, write_site
 
 
@@ -19,7 +21,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = text.replace(
         "| CoE Lead | 2026-09-30 | Open |", "| CoE Lead | 2026-09-30 | ✅ Done — merged into the runbook |"
     )
-    write_site(root, {"postmortems/a.md": text}, extra={"theme": {"name": "material"}})
+    write_site(
+        root, {"postmortems/a.md": text}, options={"exports": ["json", "csv"]}, extra={"theme": {"name": "material"}}
+    )
     result = run_mkdocs("build", "--strict", cwd=root)
     assert result.returncode == 0, result.stderr
     return root
@@ -40,6 +44,26 @@ def test_done_items_newest_first_undated_last_and_the_date_said_once(site: Path)
     assert [row[0] for row in cells] == ["2026-09-03", "no date given"]
     assert cells[0][3] == "✅ Done" and cells[1][3] == "✅ Done — merged into the runbook"
     assert all("pm-date" in td["class"] for td in table.select("td:first-child"))
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        ("✅ Done (2026-08-15)", "✅ Done"),
+        ("Done on 2026-08-15", "Done"),
+        ("Done on 2026-08-15 by Priya", "Done by Priya"),
+        ("Done (2026-08-15, PR #12)", "Done (PR #12)"),
+        ("Done (PR #12, 2026-08-15)", "Done (PR #12)"),
+        ("Done (shipped at 2026-08-15)", "Done (shipped)"),
+        ("Done, 2026-08-15, merged", "Done, merged"),
+        ("Done — 2026-08-15 — merged", "Done — merged"),
+        ("2026-08-15: done", "done"),
+        ("✅ Done — merged into the runbook", "✅ Done — merged into the runbook"),
+        ("Done on 2026-08-16", "Done on 2026-08-16"),  # another date than the completion column's stays
+    ],
+)
+def test_a_status_loses_its_completion_date_and_what_went_with_it(status: str, shown: str) -> None:
+    assert without_date(status, dt.date(2026, 8, 15)) == shown
 
 
 def test_every_empty_section_says_none(site: Path) -> None:

@@ -119,7 +119,7 @@ def test_response_time_chart_shows_the_latest_incidents_and_stays_out_of_search(
     result = run_mkdocs("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     charts = {svg.title.get_text(): svg for svg in content(page(tmp_path, "postmortems/")).find_all("svg") if svg.title}
-    chart = charts["Time to detect and to mitigate per incident, most recent first (hours)"]
+    chart = charts["Time to detect and to mitigate per incident, most recent first"]
     labels = [text.get_text() for text in chart.find_all("text", class_="pm-strong")]  # each bar's incident
     assert labels == [f"agent-{n:02d} 2026-08-{n:02d}" for n in range(23, 3, -1)]  # 20 bars, newest first
 

@@ -70,8 +70,10 @@ def text_of(site: Path, page: str) -> BeautifulSoup:
 
 
 def rows_of(soup: BeautifulSoup, table_id: str) -> dict[str, list[str]]:
+    """The rows of the table with this id, or of the first table after the element with it."""
     table = soup.find(id=table_id)
     assert table is not None, table_id
+    table = table if table.find("table") else table.find_next("table")
     headers = [th.get_text(" ", strip=True) for th in table.find_all("th")]
     rows = {}
     for tr in table.find("tbody").find_all("tr"):

@@ -82,6 +82,13 @@ def test_the_library_shows_tickets_states_and_drift(tmp_path: Path) -> None:
         ("ENG-2", "closed"),
         ("OPS-3", "missing"),
     ]
+    document = json.loads((tmp_path / "site/postmortems/postmortems.json").read_text(encoding="utf-8"))
+    items = document["postmortems"][0]["action_items"]
+    assert [(i["ticket"], i["ticket_state"]) for i in items] == [
+        ("acme/ops#1", "open"),
+        ("ENG-2", "closed"),
+        ("OPS-3", "missing"),
+    ]
 
 
 def test_levels_and_the_old_state_file(tmp_path: Path) -> None:
@@ -111,3 +118,27 @@ def test_without_a_state_file_there_is_no_drift_and_check_agrees(tmp_path: Path)
     )
     found = [(f["path"], f["line"], f["rule"], f["level"]) for f in json.loads(check.stdout)]
     assert found == build
+
+
+def test_a_broken_state_file_stops_the_build_and_says_how_to_fix_it(tmp_path: Path) -> None:
+    site(tmp_path, None)
+    (tmp_path / "postmortem-tickets.json").write_text('{"version": 1, "synced": "2026-09-18", "tickets": {', "utf-8")
+    result = run_mkdocs("build", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "postmortem-tickets.json: not JSON (" in result.stderr
+    assert "run `mkdocs-postmortem sync`, which reads past it and writes it anew (or delete the file)" in result.stderr
+    (tmp_path / "postmortem-tickets.json").unlink()  # the other remedy
+    assert run_mkdocs("build", cwd=tmp_path).returncode == 0
+
+
+def test_tickets_sync_cannot_ask_for_are_reported_by_the_build(tmp_path: Path) -> None:
+    """A Jira key without `tickets: jira_url` (sync skips it, with a warning) is PM428 in the build."""
+    write_site(tmp_path, {"postmortems/a.md": PAGE.replace("[ENG-2](https://acme.atlassian.net/browse/ENG-2)", "—")})
+    (tmp_path / "postmortem-tickets.json").write_text(
+        json.dumps({**STATES, "tickets": {"acme/ops#1": STATES["tickets"]["acme/ops#1"]}}),  # type: ignore[index]
+        encoding="utf-8",
+    )
+    result = run_mkdocs("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert ("docs/postmortems/a.md", ROW + 2, "PM428", "info") in finding_lines(result.stderr)
+    assert "action item 3's ticket cannot be synced: OPS-3 is a Jira key, but no Jira is configured" in result.stderr
