@@ -242,6 +242,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     details = []
+    previous: tuple[int, float] | None = None  # (N, check's CPU) of the size before: how check grows
     for count in sizes:
         with tempfile.TemporaryDirectory() as folder:
             samples = bench(count, runs, Path(folder), args.only, args.pin)
@@ -250,6 +251,13 @@ def main() -> None:
                 if {t, b} <= set(samples):
                     each = " ".join(f"{x.cpu / y.cpu:.3f}" for x, y in zip(samples[t], samples[b], strict=True))
                     details.append(f"{t}/{b} CPU at N = {count}, round by round: {each}")
+            if "d" in samples:
+                cpu = median(samples, "d", "cpu")
+                if previous is not None:
+                    details.append(
+                        f"d({count})/d({previous[0]}) = {cpu / previous[1]:.2f} CPU for {count / previous[0]:.0f}x the pages"
+                    )
+                previous = (count, cpu)
             if args.one_file and set(samples) & set("bwdke"):
                 check, floor = one_file(Path(folder), args.pin)
                 details.append(

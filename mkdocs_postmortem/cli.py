@@ -138,7 +138,13 @@ def _library_findings(project: Project, paths: dict[Path, str]) -> dict[Path, Ch
     readable, refused = _split(project, paths)
     sources = {display: _read(p) for p, display in readable.items()}
     if checker.uncached(sources) < PARALLEL_FROM:  # the persistent cache has (nearly) all: no second process
-        results = checker.check_all(sources, refused)
+        view = checker.library_view()  # of each page, only what the library rules read is kept
+        pages = {
+            display: Checked(checked.postmortem.view(*view), checked.findings)
+            for display, source in sources.items()
+            for checked in checker.check_pages({display: source}).values()
+        }
+        results = checker.check_library(pages | checker.check_pages({}, refused))
         return {path: results[display] for path, display in paths.items()}
     for path in readable:
         if not os.access(path, os.R_OK):

@@ -25,6 +25,8 @@ SHOTS = [  # file, page, width, dark palette, full page (else the first screen)
     ("due-phone-light.png", "postmortems/actions-by-due-date/", 390, False, False),
     ("owner-dark.png", "postmortems/actions-by-owner/", 1280, True, False),
     ("card-light.png", "postmortems/2026-08-14-finance-invoice-recon/", 1280, False, False),
+    ("register-light.png", "postmortems/regulatory-register/", 1280, False, False),
+    ("register-phone-light.png", "postmortems/regulatory-register/", 390, False, False),
 ]
 
 
