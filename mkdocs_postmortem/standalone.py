@@ -57,15 +57,17 @@ class LibraryFolder:
 
 
 def library_folder(project: Project, out: Path | None) -> LibraryFolder:
-    """The folder to write into: `out`, a folder of docs_dir outside the post-mortem folder, or (the
-    default) the post-mortem folder itself, beside the post-mortems, where the plugin puts the pages."""
-    if not project.folder.is_dir():
+    """The folder to write into: `out`, a folder of docs_dir outside the post-mortem folders, or (the
+    default) the library's own folder (`library_dir`: for a single post-mortem folder, that folder,
+    beside the post-mortems), where the plugin puts the pages."""
+    folders = project.folders()
+    if not folders:
         raise StandaloneError(
-            f"{project.display(project.folder)}: no such folder, so no library to write (the plugin's `dir` option "
-            "names the post-mortem folder)"
+            f"no folder of docs_dir matches '{project.settings.dir}', so no library to write (the plugin's `dir` "
+            "option names the post-mortem folders)"
         )
     if out is None:
-        return LibraryFolder(project.folder, project.settings.dir)
+        return LibraryFolder(project.folder, project.settings.library_folder)
     docs = os.path.realpath(project.docs_dir)
     where = os.path.realpath(out)
     shown = f"--out: {out}"
@@ -80,9 +82,12 @@ def library_folder(project: Project, out: Path | None) -> LibraryFolder:
             "relative to their place in the site, so write them into a folder of docs_dir"
         )
     uri = Path(os.path.relpath(where, docs)).as_posix()
-    if where != os.path.realpath(project.folder) and Path(where).is_relative_to(os.path.realpath(project.folder)):
+    inside = next(
+        (f for f in folders if where != os.path.realpath(f) and Path(where).is_relative_to(os.path.realpath(f))), None
+    )
+    if inside is not None:
         raise StandaloneError(
-            f"{shown} is inside the post-mortem folder ({project.display(project.folder)}), where its pages would "
+            f"{shown} is inside the post-mortem folder ({project.display(inside)}), where its pages would "
             "be read as post-mortems: write the library into that folder itself (the default) or another one"
         )
     if project.exclude.match_file(f"{uri}/index.md"):

@@ -305,5 +305,20 @@ def test_a_site_without_a_postmortem_folder_has_no_library_to_write(
     monkeypatch.chdir(tmp_path)
     code, out, err = run("write-library")
     assert code == 2 and out == ""
-    assert "Error: docs/postmortems: no such folder, so no library to write" in err
+    assert "Error: no folder of docs_dir matches 'postmortems', so no library to write" in err
     assert not (tmp_path / "docs" / "postmortems").exists()
+
+
+def test_a_library_of_many_folders_is_written_to_its_own_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    valid = fixture_text("valid.md")
+    pages = {"team-a/postmortems/a.md": valid, "team-b/postmortems/b.md": as_agent(valid, "b-bot")}
+    write_site(tmp_path, pages, options={"dir": "*/postmortems"})
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("write-library")
+    assert code == 0, err
+    home = (tmp_path / "docs/postmortems/index.md").read_text(encoding="utf-8")
+    for team, name in (("team-a", "a"), ("team-b", "b")):
+        assert f'href="../{team}/postmortems/{name}/"' in home  # relative to the library's own folder
+    assert (tmp_path / "docs/postmortems/postmortems.json").is_file()
