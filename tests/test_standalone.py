@@ -20,19 +20,13 @@ from click.testing import CliRunner
 
 from mkdocs_postmortem.cli import cli
 from mkdocs_postmortem.manifest import MANIFEST
+from mkdocs_postmortem.project import EXPORT_FILES as EXPORTS_BY_NAME
 from tests.conftest import REPO, as_agent, fixture_text, run_mkdocs, write_site
 
 ZENSICAL = "zensical==0.0.73"  # the newest the registry installs here (0.1.x needs a package it lacks)
 LIBRARY_DIRS = ("actions-by-owner", "actions-by-due-date", "agents", "regulatory-register", "quarterly-review")
 PAGES = ("index.md", *(f"{name}/index.md" for name in LIBRARY_DIRS))  # with directory URLs
-EXPORT_FILES = (
-    "postmortems.json",
-    "action-items.csv",
-    "action-items.ics",
-    "feed.xml",
-    "postmortem.schema.json",
-    "report-drafts.json",
-)
+EXPORT_FILES = tuple(EXPORTS_BY_NAME.values())  # every export, as the registry names them
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -325,6 +325,9 @@ class Renderer:
             agent_url=agent_url,
             findings=sorted(entry.findings, key=lambda f: (f.level.rank, f.line)) if show_findings else [],
             findings_title=describe_counts(entry.findings),
+            profile=card_profile(entry.postmortem.meta.ai)
+            if entry.postmortem.meta and entry.postmortem.meta.ai
+            else "",
             findings_css=_findings_css(entry.findings),
         )
 
@@ -716,6 +719,17 @@ def regulatory_cell(lines: Sequence[RegulatoryLine]) -> Markup:
 
 def applicable_labels(row: RegisterRow) -> str:
     return ", ".join(line.label for lines in row.answers.values() for line in lines if line.applicable)
+
+
+def card_profile(profile: AiProfile) -> str:
+    """The AI profile in the card's line: how it acted, where, and the harm recorded."""
+    harms = ", ".join(f"{harm.value.replace('_', ' ')} ({likely})" for harm, likely in profile.harm.items())
+    parts = [PageContext.profile_words(profile)]
+    if harms:
+        parts.append(f"harm: {harms}")
+    if profile.near_miss:
+        parts.append("near miss")
+    return "; ".join(part for part in parts if part and part != "no details recorded")
 
 
 def team_cells(entry: Entry) -> dict[str, Markup]:

@@ -207,3 +207,12 @@ def test_the_agents_page_counts_incidents_by_profile(site: Path) -> None:
         "not recorded": "1",
     }
     assert "Latest AI profile: claude-sonnet-4 2025-05-14 by Anthropic; acts autonomously; public" in soup.get_text(" ")
+
+
+def test_the_card_says_how_the_agent_acted_and_what_harm_it_did(site: Path) -> None:
+    card = text_of(site, "postmortems/clinical").select_one(".pm-card-profile")
+    assert card is not None
+    assert card.get_text(" ", strip=True) == (
+        "AI: claude-sonnet-4 2025-05-14 by Anthropic; acts autonomously; public; harm: health (actual)"
+    )
+    assert text_of(site, "postmortems/plain").select_one(".pm-card-profile") is None  # no profile, no line
