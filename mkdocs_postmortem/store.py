@@ -33,13 +33,14 @@ import secrets
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pydantic
 
 PACKAGE = Path(__file__).parent
 DEFAULT_DIR = Path(".cache") / "mkdocs-postmortem"
 _MAC = hashlib.sha256().digest_size
+_CHUNK = 1 << 20  # bytes read at a time to check an entry's signature
 
 
 class Store:
@@ -61,19 +62,20 @@ class Store:
         return digest.hexdigest()
 
     def get(self, kind: str, key: str) -> Any | None:
-        """The entry, or None when there is none or it is not one this machine wrote whole."""
+        """The entry, or None when there is none or it is not one this machine wrote whole. The file is
+        read twice, in chunks (its signature checked, then unpickled), never held whole in memory."""
         try:
-            data = (self.folder / kind / key[:2] / key).read_bytes()
-        except OSError:
-            self.misses += 1
-            return None
-        mac, payload = data[:_MAC], data[_MAC:]
-        if len(data) <= _MAC or not hmac.compare_digest(mac, hmac.new(self._key, payload, "sha256").digest()):
-            self.misses += 1
-            return None
-        try:
-            value = pickle.loads(payload)  # noqa: S301 — signed by this machine's key: only what we wrote
-        except Exception:  # noqa: BLE001 — an entry of an older layout that no longer loads: a miss
+            with (self.folder / kind / key[:2] / key).open("rb") as stream:
+                mac = stream.read(_MAC)
+                signature = hmac.new(self._key, digestmod="sha256")
+                while chunk := stream.read(_CHUNK):
+                    signature.update(chunk)
+                if len(mac) < _MAC or not hmac.compare_digest(mac, signature.digest()):
+                    self.misses += 1
+                    return None
+                stream.seek(_MAC)
+                value = pickle.load(stream)  # noqa: S301 — signed by this machine's key: only what we wrote
+        except Exception:  # noqa: BLE001 — no entry, or one of an older layout that no longer loads: a miss
             self.misses += 1
             return None
         self.hits += 1
@@ -84,16 +86,33 @@ class Store:
         return (self.folder / kind / key[:2] / key).is_file()
 
     def put(self, kind: str, key: str, value: object) -> None:
-        """Write an entry whole (a temporary file renamed); a folder that cannot be written is no error."""
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        """Write an entry whole (a temporary file renamed), streamed: its signature first, computed as
+        the pickle is written. A folder that cannot be written is no error."""
         folder = self.folder / kind / key[:2]
         temporary = folder / f".{key}.{secrets.token_hex(6)}.tmp"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(hmac.new(self._key, payload, "sha256").digest() + payload)
+            with temporary.open("wb") as stream:
+                stream.write(bytes(_MAC))  # the signature's place, filled in once the pickle is written
+                signed = _Signed(stream, hmac.new(self._key, digestmod="sha256"))
+                pickle.dump(value, signed, pickle.HIGHEST_PROTOCOL)
+                stream.seek(0)
+                stream.write(signed.signature.digest())
             os.replace(temporary, folder / key)
         except OSError:
             temporary.unlink(missing_ok=True)
+
+
+class _Signed:
+    """A file object for `pickle.dump` that signs what it writes on its way to `stream`."""
+
+    def __init__(self, stream: BinaryIO, signature: hmac.HMAC) -> None:
+        self.stream = stream
+        self.signature = signature
+
+    def write(self, data: bytes) -> int:
+        self.signature.update(data)
+        return self.stream.write(data)
 
 
 def fingerprint(*values: object) -> str:
