@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -21,6 +19,7 @@ from urllib.parse import urljoin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from .atomic import write_atomic
 from .model import ActionItem, FrontMatter, PostMortem, Status
 from .template import ActionState
 
@@ -85,7 +84,7 @@ def merge_sources(sources: list[Source], base_dir: Path) -> Merged:
             problem, document = document, None
         copy = cache / f"{hashlib.sha256(source.where.encode()).hexdigest()[:16]}.json"
         if document is not None and text is not None:
-            _write_atomic(copy, text)
+            write_atomic(copy, text)
         elif problem is not None:
             kept = _document(source, copy.read_text(encoding="utf-8")) if copy.is_file() else None
             if kept is not None and not isinstance(kept, str):
@@ -193,11 +192,3 @@ def _entry(source: Source, record: ExportPostMortem, base: str | None) -> Entry:
         for item in record.action_items
     ]
     return Entry(postmortem, [], postmortem.path, url, source=source.name)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """The good copy, whole or not at all (two builds at once each write their own temporary file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)

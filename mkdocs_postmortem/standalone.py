@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from .atomic import write_atomic
 from .library import Library
 from .manifest import GENERATOR, MANIFEST, digest, owned_digest, read_manifest
 from .project import Project, dest_uri, read_config
-from .render.exports import EXPORTS, Site, write_atomic
+from .render.exports import EXPORTS, Site
 from .render.pages import LIBRARY_PAGES, RenderedPage, Renderer
 
 STYLESHEET = "postmortem.css"

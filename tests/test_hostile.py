@@ -16,9 +16,9 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
+from mkdocs_postmortem.atomic import write_atomic
 from mkdocs_postmortem.checker import Checker, Settings
 from mkdocs_postmortem.cli import cli
-from mkdocs_postmortem.render import exports
 from mkdocs_postmortem.rules import RULES
 from tests.conftest import TODAY, as_agent, check_text, fixture_text, run_mkdocs, write_site
 
@@ -139,7 +139,7 @@ def test_exports_are_written_atomically(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(os, "replace", killed)
     with pytest.raises(KeyboardInterrupt):
-        exports.write_atomic(target, "new export")
+        write_atomic(target, "new export")
     assert target.read_text(encoding="utf-8") == "previous export"
     assert [p.name for p in tmp_path.iterdir()] == ["postmortems.json"]  # no half-written file left
 

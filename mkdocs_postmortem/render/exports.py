@@ -15,9 +15,7 @@ import datetime as dt
 import email.utils
 import io
 import json
-import os
 import posixpath
-import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..atomic import write_atomic
 from ..drafts import drafts_json
 from ..library import ActionRef, Entry, Library
 from ..model import Finding, front_matter_schema
@@ -424,22 +423,6 @@ EXPORTS: dict[str, Export] = {
     ),
 }
 """The exports by the name the `exports` option gives them, in the order they are written."""
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so readers see the old content or the new, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
-    # Mode 0o666 less the umask, like every file MkDocs writes (a `mkstemp` file would stay 0600,
-    # which a web server running as another user cannot read).
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_exports(folder: Path, library: Library, site: Site, names: Iterable[str] = EXPORTS) -> list[Path]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..atomic import write_atomic
 
 STATE_VERSION: Literal[1] = 1
 REWRITE = "run `mkdocs-postmortem sync`, which reads past it and writes it anew (or delete the file)"
@@ -118,10 +118,4 @@ def _load(path: Path, mtime: int, size: int) -> StateFile:
 
 def write_states(path: Path, states: StateFile) -> None:
     """Replace the file atomically (a temporary file renamed over it)."""
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
-    try:
-        temporary.write_text(states.text(), encoding="utf-8")
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomic(path, states.text(), make_folder=False)
