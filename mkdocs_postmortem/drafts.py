@@ -16,7 +16,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict, Field
 
 from .library import Entry, Library, RegisterRow
-from .profile import AUTONOMY_LABELS, DEPLOYMENT_LABELS, REGULATION_LABELS, FiledReport
+from .profile import AUTONOMY_LABELS, DEPLOYMENT_LABELS, FiledReport
 from .template import ActionState
 from .text import slugify
 
@@ -84,16 +84,8 @@ class ReportDraft(BaseModel):
 
     @property
     def report_lines(self) -> list[str]:
-        """Each report made, in words: `GDPR Article 33, initial, 2026-09-05 (ICO, IC-418-2026)`."""
-        lines = []
-        for report in self.reports:
-            details = ", ".join(part for part in (report.authority, report.reference) if part)
-            kind = report.kind.replace("_", "-")
-            lines.append(
-                f"{REGULATION_LABELS[report.regulation]}, {kind}, {report.submitted}"
-                + (f" ({details})" if details else "")
-            )
-        return lines
+        """Each report made, in words (`FiledReport.text`)."""
+        return [report.text for report in self.reports]
 
 
 def report_drafts(library: Library) -> list[ReportDraft]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .dates import write_up_deadline
 from .model import ActionItem, Finding, Level, PostMortem, RegulatoryLine, Status
 from .people import fold
-from .profile import AUTONOMY_LABELS, DEPLOYMENT_LABELS, HARM_LABELS, AiProfile, FiledReport
+from .profile import AUTONOMY_LABELS, DATA_EXPOSED_LABELS, DEPLOYMENT_LABELS, HARM_LABELS, AiProfile, FiledReport
 from .regulation import Clock, RegulationOptions, art73_not_yet, awareness, clocks
 from .template import Template, default_template
 from .text import slugify
@@ -449,12 +449,7 @@ PROFILE_LABELS: dict[str, dict[str, str]] = {
     },
     "autonomy": AUTONOMY_LABELS,
     "deployment": DEPLOYMENT_LABELS,
-    "data_exposed": {
-        "none": "No data exposed",
-        "personal": "Personal data",
-        "special_category": "Special-category personal data",
-        "confidential": "Confidential data",
-    },
+    "data_exposed": DATA_EXPOSED_LABELS,
 }
 
 

@@ -94,6 +94,12 @@ AUTONOMY_LABELS: dict[str, str] = {
     "acts_autonomously": "Acts autonomously",
 }
 DEPLOYMENT_LABELS: dict[str, str] = {"internal": "Internal", "customer_facing": "Customer-facing", "public": "Public"}
+DATA_EXPOSED_LABELS: dict[str, str] = {
+    "none": "No data exposed",
+    "personal": "Personal data",
+    "special_category": "Special-category personal data",
+    "confidential": "Confidential data",
+}
 PERSONAL_DATA: frozenset[str] = frozenset({"personal", "special_category"})
 
 
@@ -273,6 +279,16 @@ class FiledReport(BaseModel):
         if not in_range(value):
             raise PydanticCustomError("date_range", out_of_range(value.isoformat()))
         return value
+
+    @property
+    def text(self) -> str:
+        """The report in words, as the register and the drafts show it:
+        `GDPR Article 33 — initial report, 2026-09-05 (ICO, IC-418-2026)`."""
+        details = ", ".join(part for part in (self.authority, self.reference) if part)
+        kind = self.kind.replace("_", "-")
+        return f"{REGULATION_LABELS[self.regulation]} — {kind} report, {self.submitted}" + (
+            f" ({details})" if details else ""
+        )
 
 
 # Where each field sits in the public AI-incident taxonomies: the AI Incident Database (its incident

@@ -7,7 +7,6 @@ import datetime as dt
 from markupsafe import Markup, escape
 
 from ..library import RegisterRow
-from ..profile import REGULATION_LABELS
 from ..regulation import Clock
 
 # The state's CSS class: the register colours overdue and late reports, and those due soon.
@@ -50,15 +49,5 @@ def art73_cell(row: RegisterRow, today: dt.date) -> Markup:
 
 def reports_cell(row: RegisterRow) -> Markup:
     """Every report recorded: regulation, kind, day, authority and reference."""
-    parts = []
-    for report in row.reports:
-        details = ", ".join(part for part in (report.authority, report.reference) if part)
-        parts.append(
-            Markup("{} — {} report, {}{}").format(
-                REGULATION_LABELS[report.regulation],
-                report.kind.replace("_", "-"),
-                report.submitted,
-                f" ({details})" if details else "",
-            )
-        )
+    parts = [Markup(escape(report.text)) for report in row.reports]
     return Markup("<br>").join(parts) if parts else Markup("none recorded")

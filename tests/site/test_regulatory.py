@@ -140,7 +140,7 @@ def test_a_draft_is_prefilled_and_marked_for_legal_review(site: Path) -> None:
         "Article 3(49) category Serious harm to health — Art. 3(49)(a)",
         "Persons affected 14",
         "Contact dpo@example.com",
-        "Reports made EU AI Act Article 73, initial, 2026-09-16 (MSA, MSA-77)",
+        "Reports made EU AI Act Article 73 — initial report, 2026-09-16 (MSA, MSA-77)",
     ):
         assert expected in draft, expected
     assert "Root cause." in draft and "Corrective measures." in draft
