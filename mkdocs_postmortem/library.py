@@ -314,7 +314,20 @@ class Library:
 
     def register(self) -> list[RegisterRow]:
         """Every post-mortem's answers to the template's regulatory questions, with the regulators'
-        clocks that run for it (`regulation.clocks`) and the reports recorded."""
+        clocks that run for it (`regulation.clocks`) and the reports recorded; worked out once a build
+        (the register, the drafts and the exports all read it)."""
+        return self._register
+
+    def clocks_of(self, entry: Entry) -> tuple[Clock, ...]:
+        """The regulators' clocks of one post-mortem (as the register has them)."""
+        return self._clocks_by_path.get(entry.path, ())
+
+    @cached_property
+    def _clocks_by_path(self) -> dict[str, tuple[Clock, ...]]:
+        return {row.entry.path: row.clocks for row in self._register}
+
+    @cached_property
+    def _register(self) -> list[RegisterRow]:
         rows = []
         for entry in self.entries:
             pm, meta = entry.postmortem, entry.postmortem.meta

@@ -28,7 +28,6 @@ from ..atomic import write_atomic
 from ..drafts import drafts_json
 from ..library import ActionRef, Entry, Library
 from ..model import Finding, front_matter_schema
-from ..regulation import clocks
 from ..report import spreadsheet_safe
 from ..template import ActionState
 from ..text import exportable, slugify
@@ -144,7 +143,7 @@ def _profile_fields(entry: Entry, library: Library) -> dict[str, Any]:
                 state=clock.state(library.today),
                 complete_pending=clock.complete_pending,
             )
-            for clock in clocks(entry.postmortem, library.regulation)
+            for clock in library.clocks_of(entry)
         ],
     }
 
