@@ -9,6 +9,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -37,19 +38,23 @@ pytestmark = pytest.mark.skipif(
 def served_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser") / "example-site"
     shutil.copytree(REPO / "example-site", root, ignore=shutil.ignore_patterns("site"))
-    result = run_mkdocs("build", "--strict", cwd=root)
-    assert result.returncode == 0, result.stderr
-    handler = functools.partial(QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    yield from built_and_served(root)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def built_and_served(root: Path) -> Iterator[str]:
+    """Build the site at `root` with `--strict`, serve it on a free local port, and yield its URL."""
+    result = run_mkdocs("build", "--strict", cwd=root)
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -129,13 +134,7 @@ def served_hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     text = text.replace("Notified 2026-09-04.", HOSTILE["regulatory"])
     root = tmp_path_factory.mktemp("hostile")
     write_site(root, {"postmortems/a.md": text}, extra={"theme": {"name": "material"}, "site_url": SITE_URL})
-    result = run_mkdocs("build", "--strict", cwd=root)
-    assert result.returncode == 0, result.stderr
-    handler = functools.partial(QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    yield from built_and_served(root)
 
 
 @pytest.mark.parametrize(
@@ -257,13 +256,7 @@ def served_first_month(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         options={"today": "2026-09-20"},
         extra={"theme": {"name": "mkdocs", "color_mode": "dark", "highlightjs": False}, "site_url": SITE_URL},
     )
-    result = run_mkdocs("build", "--strict", cwd=root)
-    assert result.returncode == 0, result.stderr
-    handler = functools.partial(QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    yield from built_and_served(root)
 
 
 LONG_AGENT = "clinical-intake-and-triage-assistant-for-the-emergency-departments-of-the-eu-west-hospitals"
