@@ -206,7 +206,9 @@ MEASURE = """() => {
         const lines = [...range.getClientRects()].filter(r => r.width > 0);
         return lines.some(r => r.top >= lines[0].bottom - 1);
     }).map(td => td.innerText);
-    return {width, tables, text, cut, layouts, wrapped};
+    const card = document.querySelector('.postmortem-card');
+    const cardOverflows = card ? card.scrollWidth > card.clientWidth + 1 : false;
+    return {width, tables, text, cut, layouts, wrapped, cardOverflows};
 }"""
 
 
@@ -231,6 +233,7 @@ def test_tables_fit_their_column_and_chart_text_is_legible(served_example: str, 
                 assert fits, f"{width} px, {name or 'home'}: {table['width']:.0f} px in {seen['width']:.0f} px"
         if width == 1280:
             assert seen["wrapped"] == [], f"{name or 'home'}: a date or a ticket wraps"
+        assert not seen["cardOverflows"], f"{width} px, {name}: the card's text runs out of it"
         if name == "":  # Material's column: 568 px at 600, so the wide layout from there (postmortem.css)
             assert set(seen["layouts"]) == {"pm-chart-narrow" if width < 600 else "pm-chart-wide"}, seen["layouts"]
         chart_text += seen["text"]
